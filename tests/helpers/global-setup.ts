@@ -1,0 +1,2 @@
+/** Placeholder; filled in once binary resolution lands. */
+export default function setup(): void {}
