@@ -5,7 +5,6 @@ import type { LogLevel } from '../config.js';
 export const REDACTED_PATHS = [
   'req.headers.authorization',
   'req.headers.cookie',
-  '*.code',
   '*.token',
   '*.password',
   '*.secret',
