@@ -1,4 +1,5 @@
 import { ServiceError, WorkflowUpdateRPCTimeoutOrCancelledError, isGrpcServiceError } from '@temporalio/client';
+import { isDatabaseUnavailableError } from '../db/errors.js';
 import { TimeoutError } from '../utils/timeout.js';
 
 /**
@@ -7,34 +8,6 @@ import { TimeoutError } from '../utils/timeout.js';
  * RESOURCE_EXHAUSTED (8, server overloaded or rate-limited) and UNAVAILABLE (14).
  */
 const UNAVAILABLE_GRPC_CODES: ReadonlySet<number> = new Set([1, 4, 8, 14]);
-
-/** Node socket and DNS error codes of a dependency that cannot be reached. */
-const NETWORK_CODES: ReadonlySet<string> = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ECONNABORTED',
-  'ETIMEDOUT',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'EPIPE',
-]);
-
-/**
- * PostgreSQL SQLSTATEs of a database that cannot serve us: class 08 (connection
- * exception), 57P01-57P03 (shutdown, crash shutdown, cannot connect now) and 53300
- * (too many connections).
- */
-const PG_UNAVAILABLE = /^(08[0-9A-Z]{3}|57P0[123]|53300)$/;
-
-/** Messages of pg, pg-pool and PGlite errors that carry no code but mean "no connection". */
-const DB_CONNECTION_MESSAGES = [
-  /^Connection terminated/,
-  /^timeout exceeded when trying to connect/,
-  /^Client was closed and is not queryable/,
-  /^PGlite is closed/,
-];
 
 /** grpc-js' message when `Connection.connect()` / `ensureConnected()` finds no server in time. */
 const TEMPORAL_CONNECTION_MESSAGES = [/^Failed to connect before the deadline/];
@@ -55,7 +28,7 @@ export function isUnavailableError(err: unknown): boolean {
 
 function check(err: unknown, depth: number): boolean {
   if (depth > MAX_DEPTH || !(err instanceof Error)) return false;
-  if (isOwnUnavailable(err) || isTemporalUnavailable(err) || isDatabaseUnavailable(err)) return true;
+  if (isOwnUnavailable(err) || isTemporalUnavailable(err) || isDatabaseUnavailableError(err)) return true;
   if (err instanceof AggregateError && err.errors.some((inner) => check(inner, depth + 1))) return true;
   return check(err.cause, depth + 1);
 }
@@ -82,10 +55,4 @@ function hasGrpcCause(err: Error): boolean {
     current = current.cause;
   }
   return false;
-}
-
-function isDatabaseUnavailable(err: Error): boolean {
-  const code = (err as { code?: unknown }).code;
-  if (typeof code === 'string' && (NETWORK_CODES.has(code) || PG_UNAVAILABLE.test(code))) return true;
-  return DB_CONNECTION_MESSAGES.some((pattern) => pattern.test(err.message));
 }

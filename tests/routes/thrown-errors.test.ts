@@ -3,6 +3,7 @@ import { ApplicationFailure, Client, Connection, ServiceError, WorkflowNotFoundE
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.js';
+import { DatabaseUnavailableError } from '../../src/db/errors.js';
 import { AppError } from '../../src/utils/app-error.js';
 import { withTimeout } from '../../src/utils/timeout.js';
 import { buildTestApp } from './build-test-app.js';
@@ -58,7 +59,12 @@ const throwers: Record<string, () => unknown> = {
     await client.connect();
   },
   'pg-shutdown': () => {
-    throw Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' });
+    const error = new pg.DatabaseError('terminating connection due to administrator command', 0, 'error');
+    error.code = '57P01';
+    throw error;
+  },
+  'database-ping-timeout': () => {
+    throw new DatabaseUnavailableError('database did not answer within 2000 ms');
   },
   timeout: () => withTimeout(new Promise(() => undefined), 50, 'temporal'),
   'update-failed': () => {
@@ -133,7 +139,7 @@ describe('thrown errors', () => {
     },
   );
 
-  it.each(['database-down', 'pg-shutdown'])('answers database failure "%s" with 503 unavailable', async (kind) => {
+  it.each(['database-down', 'pg-shutdown', 'database-ping-timeout'])('answers database failure "%s" with 503 unavailable', async (kind) => {
     expect(await hit(kind)).toMatchObject({ status: 503, body: UNAVAILABLE });
   });
 
