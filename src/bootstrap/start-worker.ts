@@ -1,0 +1,33 @@
+import type { Database } from '../db/database.js';
+import { createWorker } from '../temporal/create-worker.js';
+import type { TemporalTarget } from '../temporal/connection.js';
+import type { ProcessContext } from './run-process.js';
+
+/**
+ * Creates and runs the worker; a worker that dies stops the whole process
+ * (exit code 1) rather than leaving an API without a worker behind.
+ *
+ * @param context - configuration, logger and lifecycle of the process
+ * @param target - where Temporal is
+ * @param database - the database activities use
+ * @param workflowBundlePath - a prebuilt workflow bundle, if any
+ */
+export async function startWorker(
+  context: ProcessContext,
+  target: TemporalTarget,
+  database: Database,
+  workflowBundlePath?: string,
+): Promise<void> {
+  const { config, logger, lifecycle } = context;
+  const handle = await createWorker({
+    target,
+    deps: { config, logger: logger.child({ component: 'activities' }), database },
+    ...(workflowBundlePath === undefined ? {} : { workflowBundlePath }),
+  });
+  lifecycle.add('worker', () => handle.shutdown());
+  handle.run().catch((error: unknown) => {
+    logger.fatal({ err: error }, 'worker stopped unexpectedly');
+    void lifecycle.stopAll().then(() => process.exit(1));
+  });
+  logger.info({ taskQueue: target.taskQueue, namespace: target.namespace }, 'worker polling');
+}

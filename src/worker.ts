@@ -1,0 +1,21 @@
+import { isEntryPoint, runProcess } from './bootstrap/run-process.js';
+import { startWorker } from './bootstrap/start-worker.js';
+import { openDatabase } from './db/database.js';
+import { resolveTemporalTarget } from './temporal/connection.js';
+
+/**
+ * The worker process (`npm run worker`): runs workflows and activities of the
+ * task queue against an existing Temporal (`TEMPORAL_ADDRESS`). Scale it by
+ * running more of them on the same task queue.
+ */
+export async function runWorkerProcess(): Promise<void> {
+  await runProcess('worker', async (context) => {
+    const { config, logger, lifecycle } = context;
+    const target = resolveTemporalTarget(config);
+    const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, logger });
+    lifecycle.add('database', () => database.close());
+    await startWorker(context, target, database);
+  });
+}
+
+if (isEntryPoint(import.meta.url)) await runWorkerProcess();
