@@ -58,6 +58,10 @@ export async function createWorker(options: CreateWorkerOptions): Promise<Worker
       return running;
     },
     shutdown: async () => {
+      if (running === undefined) {
+        await connection.close();
+        return;
+      }
       if (worker.getState() === 'RUNNING') worker.shutdown();
       await running;
     },

@@ -1,8 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { extname } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
+import { siblingModulePath } from '../utils/module-path.js';
 
 /** A command running under the orphan watchdog (`watchdog.ts`). */
 export interface WatchedProcess {
@@ -27,11 +27,9 @@ export function watchdogCommand(
   moduleUrl: string = import.meta.url,
   execArgv: readonly string[] = process.execArgv,
 ): { script: string; nodeArgs: string[] } {
-  const extension = extname(fileURLToPath(moduleUrl));
-  const script = fileURLToPath(new URL(`./watchdog${extension}`, moduleUrl));
+  const script = siblingModulePath(moduleUrl, './watchdog');
   const nodeArgs = execArgv.filter((arg) => !arg.startsWith('--inspect'));
-  const typeScript = ['.ts', '.mts', '.cts'].includes(extension);
-  if (typeScript && !nodeArgs.some((arg) => arg.includes('tsx'))) {
+  if (script.endsWith('.ts') && !nodeArgs.some((arg) => arg.includes('tsx'))) {
     // e.g. under vitest: load TypeScript through tsx, resolved from this package.
     const loader = createRequire(moduleUrl).resolve('tsx');
     nodeArgs.push('--import', pathToFileURL(loader).href);

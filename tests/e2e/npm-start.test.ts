@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { afterEach, describe, expect, it } from 'vitest';
-import { descendantsOf, isAlive, waitFor } from '../helpers/processes.js';
+import { isProcessAlive as isAlive } from '../../src/temporal/watchdog-spawn.js';
+import { descendantsOf, waitFor } from '../helpers/processes.js';
 import { pickPorts, startStack, type RunningStack } from '../helpers/npm-start.js';
 
 const running: RunningStack[] = [];

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { startDevServer, type DevServer } from '../../src/temporal/dev-server.js';
-import { freePort, waitFor } from '../helpers/processes.js';
+import { findFreePort as freePort } from '../../src/temporal/ports.js';
+import { waitFor } from '../helpers/processes.js';
 
 const children: ChildProcess[] = [];
 let server: DevServer | undefined;

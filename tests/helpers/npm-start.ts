@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { freePort, waitFor } from './processes.js';
+import { findFreePort as freePort } from '../../src/temporal/ports.js';
+import { waitFor } from './processes.js';
 
 /** A running `npm start`, as a new user would run it. */
 export interface RunningStack {

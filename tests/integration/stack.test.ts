@@ -12,7 +12,7 @@ import { loadConfig } from '../../src/config.js';
 import { resolveTemporalTarget } from '../../src/temporal/connection.js';
 import { startDevServer, type DevServer } from '../../src/temporal/dev-server.js';
 import { installTemporalRuntime } from '../../src/temporal/runtime.js';
-import { freePort } from '../helpers/processes.js';
+import { findFreePort as freePort } from '../../src/temporal/ports.js';
 
 const logger = pino({ level: 'silent' });
 
