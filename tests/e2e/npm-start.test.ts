@@ -1,11 +1,10 @@
-import { readFileSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { isProcessAlive as isAlive } from '../../src/temporal/watchdog-spawn.js';
-import { descendantsOf, waitFor } from '../helpers/processes.js';
+import { commandLine, descendantsOf, waitFor } from '../helpers/processes.js';
 import { pickPorts, startStack, type RunningStack } from '../helpers/npm-start.js';
 
 const running: RunningStack[] = [];
@@ -78,19 +77,11 @@ describe('npm start', () => {
 
     // kill -9 of the main process alone: the watchdog must take the dev server down with it.
     const tree = descendantsOf(second.pid);
-    const main = tree.find((pid) => /src\/main\.ts/.test(cmdline(pid)));
-    const temporal = tree.find((pid) => /server start-dev/.test(cmdline(pid)));
+    const main = tree.find((pid) => /src\/main\.ts/.test(commandLine(pid)));
+    const temporal = tree.find((pid) => /server start-dev/.test(commandLine(pid)));
     expect(main).toBeDefined();
     expect(temporal).toBeDefined();
     process.kill(main ?? 0, 'SIGKILL');
     await waitFor(() => !isAlive(temporal ?? 0), 15_000, 'the dev server to end after its parent was killed');
   });
 });
-
-function cmdline(pid: number): string {
-  try {
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
-  } catch {
-    return '';
-  }
-}

@@ -6,7 +6,8 @@ import { pino } from 'pino';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { startDevServer, type DevServer } from '../../src/temporal/dev-server.js';
 import { findFreePort as freePort } from '../../src/temporal/ports.js';
-import { waitFor } from '../helpers/processes.js';
+import { pickPorts, startStack } from '../helpers/npm-start.js';
+import { commandLine, descendantsOf, waitFor } from '../helpers/processes.js';
 
 const children: ChildProcess[] = [];
 let server: DevServer | undefined;
@@ -61,5 +62,16 @@ describe('npm run api / npm run worker', () => {
     worker.child.kill('SIGTERM');
     expect(await api.exited).toBe(0);
     expect(await worker.exited).toBe(0);
+  });
+
+  it('npm start with TEMPORAL_ADDRESS uses that Temporal and starts no dev server', { timeout: 120_000 }, async () => {
+    if (server === undefined) throw new Error('the previous test starts the shared dev server');
+    const root = await mkdtemp(join(tmpdir(), 'external-'));
+    const stack = await startStack(root, await pickPorts(), { TEMPORAL_ADDRESS: server.address });
+    children.push(stack.child);
+    expect(descendantsOf(stack.pid).filter((pid) => commandLine(pid).includes('start-dev'))).toEqual([]);
+    expect(stack.output()).toContain(`(the UI of your Temporal at ${server.address})`);
+    process.kill(stack.pid, 'SIGINT');
+    expect(await stack.exited).toBe(0);
   });
 });

@@ -55,3 +55,15 @@ export async function waitFor<T>(check: () => T | Promise<T>, timeoutMs: number,
   }
   throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastError instanceof Error ? `: ${lastError.message}` : ''}`);
 }
+
+/**
+ * @param pid - a process id
+ * @returns its command line with arguments separated by spaces, or '' once it is gone
+ */
+export function commandLine(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
+  } catch {
+    return '';
+  }
+}
