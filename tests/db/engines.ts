@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
 import { openDatabase, type Database, type OpenDatabaseOptions } from '../../src/db/database.js';
 import { createLogger } from '../../src/utils/logger.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/postgres.js';
@@ -61,4 +62,29 @@ export function testEngines(): TestEngine[] {
   const databaseUrl = process.env.DATABASE_URL?.trim();
   if (databaseUrl) engines.push({ name: 'postgres', prepare: (topic, empty = false) => prepare(topic, databaseUrl, empty) });
   return engines;
+}
+
+/**
+ * Gives the surrounding `describe` block a fresh database of `engine`: opened
+ * in `beforeAll`, closed and removed in `afterAll`.
+ *
+ * @param engine - the engine to run on
+ * @param topic - names the temp dir or database
+ * @returns a getter for the open database, for use inside tests and later hooks
+ */
+export function useDatabase(engine: TestEngine, topic: string): () => Database {
+  let context: EngineContext | undefined;
+  let database: Database | undefined;
+  beforeAll(async () => {
+    context = await engine.prepare(topic);
+    database = await context.open();
+  });
+  afterAll(async () => {
+    await database?.close();
+    await context?.cleanup();
+  });
+  return () => {
+    if (database === undefined) throw new Error(`the ${topic} database is not open yet`);
+    return database;
+  };
 }

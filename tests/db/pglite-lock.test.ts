@@ -68,6 +68,7 @@ describe('PGlite directory lock', () => {
   it('takes over an unreadable lock file', async () => {
     await writeFile(lockFile, 'garbage');
     const lock = await acquirePgliteLock(directory, testLogger);
+    expect((await readFile(lockFile, 'utf8')).split('\n')[0]).toBe(String(process.pid));
     await lock.release();
   });
 

@@ -1,9 +1,8 @@
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp, type App } from '../../src/app.js';
-import { loadConfig } from '../../src/config.js';
-import { healthyProbes } from './build-test-app.js';
+import type { App } from '../../src/app.js';
+import { buildTestApp } from './build-test-app.js';
 
 interface LogLine {
   level: number;
@@ -22,12 +21,14 @@ beforeAll(async () => {
       callback();
     },
   });
-  const logger = pino({ level: 'info' }, sink);
-  app = await buildApp({ config: loadConfig({ RATE_LIMIT_PER_MINUTE: '0' }), logger, probes: healthyProbes });
-  app.get('/test/boom', () => {
-    throw new Error('database password is hunter2');
+  app = await buildTestApp({
+    logger: pino({ level: 'info' }, sink),
+    routes: (instance) => {
+      instance.get('/test/boom', () => {
+        throw new Error('database password is hunter2');
+      });
+    },
   });
-  await app.ready();
 });
 afterAll(async () => {
   await app.close();
