@@ -4,6 +4,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import { PGliteDialect } from 'kysely-pglite-dialect';
 import type { Logger } from 'pino';
+import { TimeoutError, withTimeout } from '../utils/timeout.js';
 import { DatabaseUnavailableError } from './errors.js';
 import { migrateToLatest } from './migrations/index.js';
 import { acquirePgliteLock } from './pglite-lock.js';
@@ -131,19 +132,13 @@ function createDatabase(kind: Database['kind'], db: Kysely<DatabaseSchema>, clos
  * @throws DatabaseUnavailableError on timeout or any driver error (the cause attached)
  */
 export async function pingWithin(db: Kysely<DatabaseSchema>, timeoutMs: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => {
-      reject(new DatabaseUnavailableError(`the database did not answer within ${timeoutMs} ms`));
-    }, timeoutMs);
-  });
   try {
-    await Promise.race([sql`select 1`.execute(db), timeout]);
+    await withTimeout(sql`select 1`.execute(db), timeoutMs, 'the database');
   } catch (error) {
-    if (error instanceof DatabaseUnavailableError) throw error;
     const reason = error instanceof Error ? error.message : String(error);
-    throw new DatabaseUnavailableError(`the database did not answer: ${reason}`, { cause: error });
-  } finally {
-    clearTimeout(timer);
+    throw new DatabaseUnavailableError(
+      error instanceof TimeoutError ? reason : `the database did not answer: ${reason}`,
+      { cause: error },
+    );
   }
 }

@@ -6,15 +6,9 @@ import { sendAppError } from './error-handler.js';
 /**
  * Longest any request may take before the API answers `503 unavailable` on its
  * own: the contract promises an answer within 5 s, this leaves room for the trip.
+ * It sits just above `DEPENDENCY_TIMEOUT_MS` (utils/timeout.ts), the budget of one call.
  */
 export const REQUEST_DEADLINE_MS = 4_500;
-
-/**
- * Budget for one call to Temporal or the database inside a route: use with
- * `withTimeout(call, DEPENDENCY_TIMEOUT_MS, 'temporal')` so the route's own 503
- * (with a precise log line) comes before the request deadline.
- */
-export const DEPENDENCY_TIMEOUT_MS = 4_000;
 
 function requestDeadlinePlugin(app: FastifyInstance, _options: unknown, done: (err?: Error) => void): void {
   const timers = new WeakMap<FastifyRequest, NodeJS.Timeout>();

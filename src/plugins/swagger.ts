@@ -1,11 +1,13 @@
+import { readFileSync } from 'node:fs';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { DOCS_CSP } from './security.js';
 
-/** Version shown in the OpenAPI document (keep in step with package.json). */
-export const API_VERSION = '0.1.0';
+/** Version shown in the OpenAPI document: the package's own (`package.json` is two levels up in `src/` and `dist/`). */
+export const API_VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string })
+  .version;
 
 /** Where the interactive docs live. */
 export const DOCS_PREFIX = '/docs';

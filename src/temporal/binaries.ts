@@ -16,9 +16,6 @@ export type BinaryResolution =
   | { readonly source: Exclude<BinarySource, 'sdk-download'>; readonly path: string }
   | { readonly source: 'sdk-download'; readonly path?: undefined };
 
-/** The `executable` option of `@temporalio/testing` server configs. */
-export type SdkExecutable = { readonly type: 'cached-download' } | { readonly type: 'existing-path'; readonly path: string };
-
 /** The log methods resolution uses; a pino logger fits. */
 export type ResolveLogger = Pick<Logger, 'debug' | 'info' | 'warn'>;
 
@@ -174,15 +171,4 @@ export function resolveTemporalCli(options?: ResolveOptions): Promise<BinaryReso
  */
 export function resolveTestServer(options?: ResolveOptions): Promise<BinaryResolution> {
   return resolveBinary(TEMPORAL_TEST_SERVER, options);
-}
-
-/**
- * Turns a resolution into the `executable` option of `@temporalio/testing`
- * (`TestWorkflowEnvironment.createLocal` / `createTimeSkipping`).
- *
- * @param resolution - a result of {@link resolveBinary}
- * @returns `existing-path` with the path, or `cached-download`
- */
-export function toSdkExecutable(resolution: BinaryResolution): SdkExecutable {
-  return resolution.path === undefined ? { type: 'cached-download' } : { type: 'existing-path', path: resolution.path };
 }

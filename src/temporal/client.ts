@@ -1,8 +1,6 @@
 import { Client, Connection } from '@temporalio/client';
+import { DEPENDENCY_TIMEOUT_MS } from '../utils/timeout.js';
 import type { TemporalTarget } from './connection.js';
-
-/** Default bound on any Temporal call made on behalf of an HTTP request. */
-export const TEMPORAL_CALL_TIMEOUT_MS = 4000;
 
 /** The API's one shared Temporal client with its readiness probe. */
 export interface TemporalClientHandle {
@@ -28,7 +26,7 @@ export interface TemporalClientHandle {
 export function createTemporalClient(target: TemporalTarget): TemporalClientHandle {
   const connection = Connection.lazy(target.connectionOptions);
   const client = new Client({ connection, namespace: target.namespace });
-  const call = <T>(fn: (c: Client) => Promise<T>, timeoutMs = TEMPORAL_CALL_TIMEOUT_MS): Promise<T> =>
+  const call = <T>(fn: (c: Client) => Promise<T>, timeoutMs = DEPENDENCY_TIMEOUT_MS): Promise<T> =>
     connection.withDeadline(Date.now() + timeoutMs, () => fn(client));
   return {
     client,

