@@ -1,7 +1,6 @@
 import { pathToFileURL } from 'node:url';
 import type { Logger } from 'pino';
 import { ConfigError, loadConfig, type Config } from '../config.js';
-import { installTemporalRuntime } from '../temporal/runtime.js';
 import { createLogger } from '../utils/logger.js';
 import { Lifecycle } from './lifecycle.js';
 
@@ -25,8 +24,7 @@ export function isEntryPoint(importMetaUrl: string): boolean {
 
 /**
  * Runs a process entry point: parses the configuration (a bad value ends the
- * start with one line naming the variable), creates the logger, installs the
- * Temporal runtime, stops everything on SIGINT/SIGTERM, and exits non-zero on
+ * start with one line naming the variable), creates the logger, stops everything on SIGINT/SIGTERM, and exits non-zero on
  * a start-up failure after stopping what had started.
  *
  * @param name - the process role, used in log lines
@@ -44,7 +42,6 @@ export async function runProcess(name: string, start: (context: ProcessContext) 
   const logger = createLogger(config.logLevel, name);
   const lifecycle = new Lifecycle(logger);
   lifecycle.stopOnSignals();
-  installTemporalRuntime(logger);
   try {
     await start({ config, logger, lifecycle });
   } catch (error) {

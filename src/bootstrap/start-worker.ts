@@ -1,6 +1,7 @@
 import type { Database } from '../db/database.js';
 import { createWorker } from '../temporal/create-worker.js';
 import type { TemporalTarget } from '../temporal/connection.js';
+import { installTemporalRuntime } from '../temporal/runtime.js';
 import type { ProcessContext } from './run-process.js';
 
 /**
@@ -19,6 +20,8 @@ export async function startWorker(
   workflowBundlePath?: string,
 ): Promise<void> {
   const { config, logger, lifecycle } = context;
+  // Only worker processes load the SDK's native runtime; the API needs the client alone.
+  installTemporalRuntime(logger);
   const handle = await createWorker({
     target,
     deps: { config, logger: logger.child({ component: 'activities' }), database },
