@@ -43,6 +43,10 @@ export async function createWorker(options: CreateWorkerOptions): Promise<Worker
       taskQueue: options.target.taskQueue,
       activities: createActivities(options.deps),
       shutdownGraceTime: '10s',
+      // A worker killed with -9 never says goodbye: after this long its sticky workflow tasks
+      // go back to the shared queue, so another worker answers a waiting Update within the
+      // API's 4 s budget (the default, 10 s, would turn that wait into a 503).
+      stickyQueueScheduleToStartTimeout: '2s',
       ...workflows,
     });
   } catch (error) {
