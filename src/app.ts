@@ -10,20 +10,24 @@ import { metrics } from './plugins/metrics.js';
 import { rateLimiter } from './plugins/rate-limit.js';
 import { requestDeadline } from './plugins/request-deadline.js';
 import { security } from './plugins/security.js';
+import { validation } from './plugins/validation.js';
 import { openApi } from './plugins/swagger.js';
+import { authRoutes, type AuthServices } from './routes/auth/index.js';
 import { opsRoutes } from './routes/ops/index.js';
 import type { ReadinessProbes } from './routes/ops/readyz.js';
 
 /** The API's Fastify instance, typed for TypeBox route schemas. */
 export type App = FastifyInstance<Server, IncomingMessage, ServerResponse, FastifyBaseLogger, TypeBoxTypeProvider>;
 
-/** Everything the API needs from outside; grows as features land (Temporal client, database). */
+/** Everything the API needs from outside. */
 export interface AppDeps {
   readonly config: Config;
   /** The process logger; Fastify adds a child per request carrying `reqId`. */
   readonly logger: Logger;
   /** Readiness checks of `GET /readyz`; each rejects when its dependency does not answer. */
   readonly probes: ReadinessProbes;
+  /** Sign-in (through Temporal) and sessions (through the database). */
+  readonly auth: AuthServices;
   /** Fastify `trustProxy` (which proxies may set X-Forwarded-For); off by default. */
   readonly trustProxy?: FastifyServerOptions['trustProxy'];
 }
@@ -56,12 +60,14 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   // Order matters: the error handler first (inherited by every context), then the
   // plugins whose onRoute hooks must see the routes (rate limit, OpenAPI), then routes.
   await app.register(errorHandler);
+  await app.register(validation);
   await app.register(requestDeadline);
   await app.register(security);
   await app.register(rateLimiter, { perMinute: deps.config.rateLimitPerMinute });
   await app.register(openApi);
   await app.register(metrics);
   await app.register(opsRoutes, { probes: deps.probes });
+  await app.register(authRoutes, deps.auth);
 
   return app;
 }

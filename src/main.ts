@@ -1,5 +1,4 @@
 import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
 import { openServices } from './bootstrap/open-services.js';
 import { isEntryPoint, runProcess, type ProcessContext } from './bootstrap/run-process.js';
 import { startApi } from './bootstrap/start-api.js';
@@ -42,9 +41,7 @@ export async function runDevStack(): Promise<void> {
     const embedded = config.temporal.address === undefined ? await startEmbeddedTemporal(context) : undefined;
     const target = resolveTemporalTarget(config, embedded?.address);
     const services = await openServices(context, target);
-    if (config.turnstile.secretKey === undefined) logger.warn('TURNSTILE_SECRET_KEY is not set: the Turnstile check is off');
-    if (config.smtpUrl === undefined) logger.info({ outbox: join(config.dataDir, 'outbox') }, 'SMTP_URL is not set: mail goes to the dev outbox');
-    await startWorker(context, target, services.database);
+    await startWorker(context, target, services);
     const { url } = await startApi(context, services);
     const ui = embedded?.uiUrl ?? `(the UI of your Temporal at ${target.address})`;
     process.stdout.write(`\n  API          ${url}\n  API docs     ${url}/docs\n  Temporal UI  ${ui}\n\n`);

@@ -2,6 +2,7 @@ import { isEntryPoint, runProcess } from './bootstrap/run-process.js';
 import { startWorker } from './bootstrap/start-worker.js';
 import { openDatabase } from './db/database.js';
 import { resolveTemporalTarget } from './temporal/connection.js';
+import { resolveAuthSecret } from './utils/auth-secret.js';
 
 /**
  * The worker process (`npm run worker`): runs workflows and activities of the
@@ -12,9 +13,10 @@ export async function runWorkerProcess(): Promise<void> {
   await runProcess('worker', async (context) => {
     const { config, logger, lifecycle } = context;
     const target = resolveTemporalTarget(config);
+    const authSecret = await resolveAuthSecret(config);
     const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, logger });
     lifecycle.add('database', () => database.close());
-    await startWorker(context, target, database);
+    await startWorker(context, target, { database, authSecret });
   });
 }
 

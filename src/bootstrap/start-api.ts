@@ -1,6 +1,7 @@
-import type { FastifyInstance } from 'fastify';
-import { buildApp } from '../app.js';
+import { buildApp, type App } from '../app.js';
 import type { Database } from '../db/database.js';
+import { createSessionService } from '../services/session-service.js';
+import { createSignInService } from '../services/sign-in-service.js';
 import type { TemporalClientHandle } from '../temporal/client.js';
 import type { ProcessContext } from './run-process.js';
 
@@ -8,6 +9,31 @@ import type { ProcessContext } from './run-process.js';
 export interface ApiServices {
   readonly database: Database;
   readonly temporal: TemporalClientHandle;
+  /** `AUTH_SECRET` or the generated development secret. */
+  readonly authSecret: string;
+}
+
+/**
+ * Builds the HTTP API on the given services, without listening (tests inject into it).
+ *
+ * @param context - configuration and logger of the process
+ * @param services - the database, the shared Temporal client and the server secret
+ * @returns the app, not yet ready
+ */
+export async function buildApiApp(context: Pick<ProcessContext, 'config' | 'logger'>, services: ApiServices): Promise<App> {
+  const { config, logger } = context;
+  return buildApp({
+    config,
+    logger,
+    probes: {
+      temporal: () => services.temporal.probe(),
+      database: () => services.database.ping(),
+    },
+    auth: {
+      signIn: createSignInService({ config, temporal: services.temporal, authSecret: services.authSecret }),
+      sessions: createSessionService(services.database),
+    },
+  });
 }
 
 /**
@@ -20,16 +46,10 @@ export interface ApiServices {
 export async function startApi(
   context: ProcessContext,
   services: ApiServices,
-): Promise<{ app: FastifyInstance; url: string }> {
+): Promise<{ app: App; url: string }> {
   const { config, logger, lifecycle } = context;
-  const app = await buildApp({
-    config,
-    logger,
-    probes: {
-      temporal: () => services.temporal.probe(),
-      database: () => services.database.ping(),
-    },
-  });
+  if (config.turnstile.secretKey === undefined) logger.warn('TURNSTILE_SECRET_KEY is not set: the Turnstile check is off');
+  const app = await buildApiApp(context, services);
   lifecycle.add('http api', () => app.close());
   await app.listen({ port: config.port, host: config.host });
   const address = app.server.address();

@@ -88,10 +88,18 @@ function fromTemporalFailure(err: unknown): AppError | undefined {
   const failure =
     err instanceof WorkflowUpdateFailedError || err instanceof WorkflowFailedError ? err.cause : err;
   if (!(failure instanceof ApplicationFailure) || !isErrorCode(failure.type)) return undefined;
-  return new AppError(failure.type, failure.message, extraFromDetails(failure.details), { cause: err });
+  const { retryAfterSeconds, ...extra } = extraFromDetails(failure.details);
+  return new AppError(failure.type, failure.message, extra, {
+    cause: err,
+    ...(typeof retryAfterSeconds === 'number' ? { retryAfterSeconds } : {}),
+  });
 }
 
-/** A workflow may attach extra error fields as the first detail, e.g. `{ attemptsRemaining: 2 }`. */
+/**
+ * A workflow may attach extra error fields as the first detail, e.g.
+ * `{ attemptsRemaining: 2 }`; `retryAfterSeconds` there becomes the
+ * `Retry-After` header instead of a body field.
+ */
 function extraFromDetails(details: unknown[] | null | undefined): ErrorExtra {
   const first = details?.[0];
   if (typeof first !== 'object' || first === null || Array.isArray(first)) return {};

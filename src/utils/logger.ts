@@ -1,4 +1,4 @@
-import { pino, type Logger } from 'pino';
+import { pino, type DestinationStream, type Logger } from 'pino';
 import type { LogLevel } from '../config.js';
 
 /** Paths whose values never reach a log line (tokens, codes, secrets). */
@@ -17,8 +17,10 @@ export const REDACTED_PATHS = [
  *
  * @param level - the minimum level to write
  * @param name - the process role, added to every line
+ * @param destination - where lines go (default: stdout)
  * @returns a pino logger that redacts secrets
  */
-export function createLogger(level: LogLevel, name: string): Logger {
-  return pino({ level, name, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } });
+export function createLogger(level: LogLevel, name: string, destination?: DestinationStream): Logger {
+  const options = { level, name, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } };
+  return destination === undefined ? pino(options) : pino(options, destination);
 }

@@ -43,7 +43,7 @@ describe('real dev server + worker + API, wired as npm start wires them', () => 
     const context = { config, logger, lifecycle };
     const target = resolveTemporalTarget(config, server.address);
     const services = await openServices(context, target);
-    await startWorker(context, target, services.database);
+    await startWorker(context, target, services);
     ({ app, url } = await startApi(context, services));
   });
 

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { buildApp, type App, type AppDeps } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
+import type { AuthServices } from '../../src/routes/auth/index.js';
 import type { ReadinessProbes } from '../../src/routes/ops/readyz.js';
 import { createLogger } from '../../src/utils/logger.js';
 
@@ -8,6 +9,18 @@ import { createLogger } from '../../src/utils/logger.js';
 export const healthyProbes: ReadinessProbes = {
   temporal: () => Promise.resolve(),
   database: () => Promise.resolve(),
+};
+
+/** Auth services for tests that never reach `/auth` routes: any call is a test bug. */
+export const unusedAuth: AuthServices = {
+  signIn: {
+    requestCode: () => Promise.reject(new Error('unusedAuth: this test did not expect a sign-in')),
+    verifyCode: () => Promise.reject(new Error('unusedAuth: this test did not expect a verify')),
+  },
+  sessions: {
+    authenticate: () => Promise.reject(new Error('unusedAuth: this test did not expect a session lookup')),
+    revoke: () => Promise.reject(new Error('unusedAuth: this test did not expect a sign-out')),
+  },
 };
 
 /** Options of {@link buildTestApp}. */
@@ -18,6 +31,8 @@ export interface TestAppOptions {
   readonly logger?: Logger;
   /** Adds routes before the app is ready (e.g. routes that throw on purpose). */
   readonly routes?: (app: App) => void;
+  /** Sign-in and session services (default: {@link unusedAuth}). */
+  readonly auth?: AuthServices;
 }
 
 /**
@@ -31,6 +46,7 @@ export async function buildTestApp(options: TestAppOptions = {}): Promise<App> {
     config: loadConfig({ RATE_LIMIT_PER_MINUTE: '0', ...options.env }),
     logger: options.logger ?? createLogger('silent', 'api-test'),
     probes: { ...healthyProbes, ...options.probes },
+    auth: options.auth ?? unusedAuth,
   };
   const app = await buildApp(deps);
   options.routes?.(app);
