@@ -50,6 +50,8 @@ describe('npm start', () => {
     expect(output).toContain(stack.apiUrl);
     expect(output).toContain(`${stack.apiUrl}/docs`);
     expect(output).toContain(`http://127.0.0.1:${stack.uiPort}`);
+    expect(output.match(/TURNSTILE_SECRET_KEY is not set/g)).toHaveLength(1);
+    expect(output).toContain('SMTP_URL is not set: mail goes to the dev outbox');
     expect((await fetch(`${stack.apiUrl}/healthz`)).status).toBe(200);
     expect((await fetch(`http://127.0.0.1:${stack.uiPort}/`)).status).toBe(200);
 
