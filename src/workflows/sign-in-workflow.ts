@@ -90,7 +90,9 @@ export async function signInWorkflow(input: SignInWorkflowInput): Promise<void> 
     verifyCodeUpdate,
     async (request: VerifyCodeInput): Promise<VerifyCodeResult> => {
       // A concurrent verify of the same code is creating its session: wait for its outcome.
-      await condition(() => state.challenge?.status !== 'verifying');
+      // Loop, because another waiter may start verifying again before this one resumes;
+      // from here to checkCode nothing awaits, so no other handler runs in between.
+      while (state.challenge?.status === 'verifying') await condition(() => state.challenge?.status !== 'verifying');
       update(expireCode(state, Date.now()));
       const refusal = refuseVerification(state, Date.now());
       if (refusal !== undefined) throw toApplicationFailure(refusal);

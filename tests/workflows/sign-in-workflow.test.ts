@@ -24,9 +24,14 @@ const stubs: Activities = {
     mails.push(input);
     return Promise.resolve({ messageId: `<${mails.length}@test>`, alreadySent: false });
   },
-  createSessionActivity: (input) => {
+  createSessionActivity: async (input) => {
     sessions.push(input);
-    return Promise.resolve({ user: { id: '00000000-0000-4000-8000-000000000001', email: input.email } });
+    if (input.email.startsWith('wf-flaky-session')) {
+      // The first session of this email fails for good, after a while, so other verifies queue behind it.
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      if (sessions.filter((s) => s.email === input.email).length === 1) throw ApplicationFailure.nonRetryable('clash', 'session_conflict');
+    }
+    return { user: { id: '00000000-0000-4000-8000-000000000001', email: input.email } };
   },
 };
 
@@ -132,5 +137,18 @@ describe('signInWorkflow on the time-skipping server', () => {
     expect(state.challenge).toBeUndefined();
     await requestCode('wf-turnstile', { turnstile: { token: 'pass', remoteIp: '127.0.0.1' } });
     expect((await env.client.workflow.getHandle('wf-turnstile').query(signInStateQuery)).challenge?.status).toBe('live');
+  });
+
+  it('lets the code be retried when the session fails, with one success among queued verifies and no failed workflow task', async () => {
+    await requestCode('wf-flaky-session', { codeMac: 'right' });
+    const handle = env.client.workflow.getHandle('wf-flaky-session');
+    const verify = (n: number) =>
+      handle
+        .executeUpdate(verifyCodeUpdate, { args: [{ codeMac: 'right', session: { id: `00000000-0000-4000-8000-00000000010${n}`, tokenHash: 'h'.repeat(64), ttlSeconds: 60 } }] })
+        .then(() => 'ok', (error: unknown) => ((error as WorkflowUpdateFailedError).cause as ApplicationFailure).type);
+    const outcomes = await Promise.all([verify(1), verify(2), verify(3)]);
+    expect(outcomes.sort()).toEqual(['no_active_code', 'ok', 'unavailable']);
+    const events = (await handle.fetchHistory()).events ?? [];
+    expect(events.filter((event) => event.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED)).toEqual([]);
   });
 });
