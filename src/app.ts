@@ -12,7 +12,9 @@ import { requestDeadline } from './plugins/request-deadline.js';
 import { security } from './plugins/security.js';
 import { validation } from './plugins/validation.js';
 import { openApi } from './plugins/swagger.js';
+import { approvalRoutes } from './routes/approvals/index.js';
 import { authRoutes, type AuthServices } from './routes/auth/index.js';
+import type { ApprovalService } from './services/approval-service.js';
 import { opsRoutes } from './routes/ops/index.js';
 import type { ReadinessProbes } from './routes/ops/readyz.js';
 
@@ -28,6 +30,8 @@ export interface AppDeps {
   readonly probes: ReadinessProbes;
   /** Sign-in (through Temporal) and sessions (through the database). */
   readonly auth: AuthServices;
+  /** Approvals (through Temporal, read from the snapshot table). */
+  readonly approvals: ApprovalService;
   /** Fastify `trustProxy` (which proxies may set X-Forwarded-For); off by default. */
   readonly trustProxy?: FastifyServerOptions['trustProxy'];
 }
@@ -67,7 +71,11 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(openApi);
   await app.register(metrics);
   await app.register(opsRoutes, { probes: deps.probes });
+  // The session a guarded route found (see plugins/authenticate.ts), shaped once for every route.
+  app.decorateRequest('auth', null);
+  app.decorateRequest('bearerToken', null);
   await app.register(authRoutes, deps.auth);
+  await app.register(approvalRoutes, { approvals: deps.approvals, sessions: deps.auth.sessions });
 
   return app;
 }

@@ -2,9 +2,12 @@ import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import type { Database } from '../db/database.js';
 import type { Mailer } from '../mail/mailer.js';
+import { createSendApprovalMailActivity } from './approval-mail-activity.js';
+import { createRecordApprovalActivity } from './approval-record-activity.js';
 import { createCreateSessionActivity } from './session-activity.js';
 import { createSendOtpEmailActivity } from './otp-email-activity.js';
 import { createVerifyTurnstileActivity } from './turnstile-activity.js';
+import { createDeliverWebhookActivity } from './webhook-activity.js';
 
 /** What activities may use; given once to the factory by the worker. */
 export interface ActivityDeps {
@@ -30,6 +33,9 @@ export function createActivities(deps: ActivityDeps) {
     verifyTurnstileActivity: createVerifyTurnstileActivity(deps),
     sendOtpEmailActivity: createSendOtpEmailActivity(deps),
     createSessionActivity: createCreateSessionActivity(deps),
+    sendApprovalMailActivity: createSendApprovalMailActivity(deps),
+    recordApprovalActivity: createRecordApprovalActivity(deps),
+    deliverWebhookActivity: createDeliverWebhookActivity(deps),
   };
 }
 

@@ -1,24 +1,17 @@
 import { Context, type Info } from '@temporalio/activity';
-import { ApplicationFailure } from '@temporalio/common';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import type { Database } from '../db/database.js';
 import { claimDelivery, markDelivered } from '../db/email-deliveries-repository.js';
-import { isDatabaseUnavailableError } from '../db/errors.js';
-import { isPermanentMailError, type Mailer } from '../mail/mailer.js';
+import type { Mailer } from '../mail/mailer.js';
 import { messageIdFor } from '../mail/message-id.js';
 import { composeOtpMail } from '../mail/otp-message.js';
 import { deriveSignInCode } from '../utils/secrets.js';
-import { ACTIVITY_FAILURE, type SendOtpEmailInput, type SendOtpEmailResult } from './types.js';
+import { mailErrorFacts, toMailFailure, type MailStep } from './mail-failures.js';
+import type { SendOtpEmailInput, SendOtpEmailResult } from './types.js';
 
 /** `kind` of the delivery rows this activity writes. */
 export const SIGN_IN_CODE_DELIVERY = 'sign-in-code';
-
-/** Failure type for an unexpected error (a bug, a refused query): retried, then reported. */
-const INTERNAL_ERROR = 'internal_error';
-
-/** The step an error came from, so only transport errors can count as a rejected mail. */
-type Step = 'claim' | 'send' | 'mark';
 
 /**
  * The idempotency key of the current send request:
@@ -34,27 +27,6 @@ export function sendRequestKey(info: Info): string {
   return execution === undefined
     ? `standalone/${info.activityRunId ?? 'none'}/${info.activityId}`
     : `${execution.workflowId}/${execution.runId}/${info.activityId}`;
-}
-
-/** Error facts safe to log: never the message, which may carry the address. */
-function errorFacts(error: unknown): Record<string, unknown> {
-  if (typeof error !== 'object' || error === null) return { errorType: typeof error };
-  const { name, code, responseCode } = error as { name?: unknown; code?: unknown; responseCode?: unknown };
-  return { errorName: name, errorCode: code, responseCode };
-}
-
-function toFailure(error: unknown, step: Step): ApplicationFailure {
-  if (error instanceof ApplicationFailure) return error;
-  const responseCode = (error as { responseCode?: unknown } | null)?.responseCode;
-  const reply = typeof responseCode === 'number' ? ` (${responseCode})` : '';
-  if (step === 'send' && isPermanentMailError(error)) {
-    return ApplicationFailure.nonRetryable(`The mail server refused the mail${reply}`, ACTIVITY_FAILURE.emailRejected);
-  }
-  if (isDatabaseUnavailableError(error)) {
-    return ApplicationFailure.retryable('The database is unavailable', ACTIVITY_FAILURE.databaseUnavailable);
-  }
-  if (step === 'send') return ApplicationFailure.retryable(`The mail could not be sent${reply}`, ACTIVITY_FAILURE.emailUnavailable);
-  return ApplicationFailure.retryable(`Recording the mail delivery failed (${step})`, INTERNAL_ERROR);
 }
 
 /**
@@ -94,7 +66,7 @@ export function createSendOtpEmailActivity(deps: {
     const key = sendRequestKey(info);
     const logContext = { workflowId: info.workflowExecution?.workflowId, activityId: info.activityId, attempt: info.attempt };
     const db = deps.database.db;
-    let step: Step = 'claim';
+    let step: MailStep = 'claim';
     try {
       const claim = await claimDelivery(db, key, SIGN_IN_CODE_DELIVERY);
       if (claim.alreadySent) {
@@ -109,8 +81,8 @@ export function createSendOtpEmailActivity(deps: {
       deps.logger.info({ ...logContext, messageId: sent.messageId, transport: deps.mailer.kind }, 'sign-in code mail sent');
       return { messageId: sent.messageId, alreadySent: false };
     } catch (error) {
-      const failure = toFailure(error, step);
-      deps.logger.warn({ ...logContext, step, failureType: failure.type, ...errorFacts(error) }, 'sign-in code mail failed');
+      const failure = toMailFailure(error, step);
+      deps.logger.warn({ ...logContext, step, failureType: failure.type, ...mailErrorFacts(error) }, 'sign-in code mail failed');
       throw failure;
     }
   }

@@ -1,3 +1,4 @@
+import type { Approval } from '../shared/approval.js';
 import type { SignInUser } from '../shared/sign-in.js';
 
 /**
@@ -64,3 +65,45 @@ export const ACTIVITY_FAILURE = {
   databaseUnavailable: 'database_unavailable',
   sessionConflict: 'session_conflict',
 } as const;
+
+/** Which approval mail to send. */
+export type ApprovalMailKind = 'request' | 'reminder' | 'outcome';
+
+/** Input of `sendApprovalMailActivity`: one mail to one recipient. */
+export interface ApprovalMailInput {
+  readonly kind: ApprovalMailKind;
+  /** Normalised recipient: an approver (request, reminder) or the requester (outcome). */
+  readonly to: string;
+  /** The approval as it stands (title, requester, id, status, decisions). */
+  readonly approval: Approval;
+}
+
+/** Result of a mail activity. */
+export interface SendMailResult {
+  readonly messageId: string;
+  /** True when an earlier attempt of this send request had already sent it. */
+  readonly alreadySent: boolean;
+}
+
+/** Input of `recordApprovalActivity`: the snapshot listings and reads use. */
+export interface RecordApprovalInput {
+  readonly approval: Approval;
+  /** The workflow's change counter; an older snapshot never overwrites a newer one. */
+  readonly version: number;
+}
+
+/** Input of `deliverWebhookActivity`. */
+export interface DeliverWebhookInput {
+  readonly url: string;
+  /** The Standard Webhooks `webhook-id`: the same on every attempt of this delivery. */
+  readonly webhookId: string;
+  /** The final Approval, sent as the JSON body. */
+  readonly approval: Approval;
+}
+
+/** Result of `deliverWebhookActivity` (the receiver answered 2xx). */
+export interface DeliverWebhookResult {
+  readonly status: number;
+  /** Which attempt succeeded (1 = first). */
+  readonly attempt: number;
+}

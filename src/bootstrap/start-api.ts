@@ -1,5 +1,6 @@
 import { buildApp, type App } from '../app.js';
 import type { Database } from '../db/database.js';
+import { createApprovalService } from '../services/approval-service.js';
 import { createSessionService } from '../services/session-service.js';
 import { createSignInService } from '../services/sign-in-service.js';
 import type { TemporalClientHandle } from '../temporal/client.js';
@@ -33,6 +34,7 @@ export async function buildApiApp(context: Pick<ProcessContext, 'config' | 'logg
       signIn: createSignInService({ config, temporal: services.temporal, authSecret: services.authSecret }),
       sessions: createSessionService(services.database),
     },
+    approvals: createApprovalService({ config, temporal: services.temporal, database: services.database }),
   });
 }
 

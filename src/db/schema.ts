@@ -1,4 +1,5 @@
 import type { ColumnType } from 'kysely';
+import type { Approval, ApprovalStatus } from '../shared/approval.js';
 
 /** A timestamp the database fills in (`default now()`) and never changes. */
 type CreatedAt = ColumnType<Date, Date | undefined, never>;
@@ -36,9 +37,44 @@ export interface EmailDeliveriesTable {
   message_id: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
+/**
+ * Table `approvals`: the listing projection of approval workflows, one row per
+ * approval with its latest snapshot; written only by `recordApprovalActivity`.
+ */
+export interface ApprovalsTable {
+  /** The approval's id (a UUID). */
+  id: ColumnType<string, string, never>;
+  /** The requester's normalised email. */
+  requested_by: ColumnType<string, string, never>;
+  status: ApprovalStatus;
+  /** The approval's `createdAt` (not the time of the insert); never changes. */
+  created_at: ColumnType<Date, Date, never>;
+  /** The workflow's change counter of `snapshot`; a row only moves to a higher one. */
+  version: number;
+  /** The full Approval; written as JSON text, read back parsed. */
+  snapshot: ColumnType<Approval, string, string>;
+  updated_at: ColumnType<Date, Date | undefined, Date>;
+}
+
+/** Role of a participant of an approval. */
+export type ApprovalRole = 'requester' | 'approver';
+
+/**
+ * Table `approval_participants`: who takes part in an approval, in which role
+ * (someone can be both requester and approver). Written once with the approval.
+ */
+export interface ApprovalParticipantsTable {
+  approval_id: string;
+  /** Normalised email. */
+  email: string;
+  role: ApprovalRole;
+}
+
 /** Every table the application owns, as Kysely sees them. */
 export interface DatabaseSchema {
   users: UsersTable;
   sessions: SessionsTable;
   email_deliveries: EmailDeliveriesTable;
+  approvals: ApprovalsTable;
+  approval_participants: ApprovalParticipantsTable;
 }

@@ -1,5 +1,5 @@
 import { ApplicationFailure } from '@temporalio/workflow';
-import type { Refusal } from './sign-in-rules.js';
+import type { Refusal } from './refusal.js';
 
 /**
  * Turns a refusal into the failure an Update fails with. Its `type` is the

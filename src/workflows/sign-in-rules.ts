@@ -1,4 +1,4 @@
-import type { ErrorCode } from '../shared/error-codes.js';
+import type { Refusal } from './refusal.js';
 import { lockoutEndsAt, recentFailures } from './sign-in-window.js';
 import {
   MAX_FAILED_CHECKS,
@@ -15,16 +15,8 @@ import {
  */
 
 export { lockoutEndsAt, recentFailures };
+export type { Refusal };
 
-/** Why a request is refused, in the contract's terms. */
-export interface Refusal {
-  readonly code: ErrorCode;
-  readonly message: string;
-  /** Extra fields of the error body (e.g. `attemptsRemaining`). */
-  readonly extra?: Readonly<Record<string, number>>;
-  /** Seconds for `Retry-After`. */
-  readonly retryAfterSeconds?: number;
-}
 
 /**
  * The state of a workflow that has never issued a code.

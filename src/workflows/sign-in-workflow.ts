@@ -18,6 +18,7 @@ import {
   type VerifyCodeResult,
 } from '../shared/sign-in.js';
 import { toApplicationFailure, unavailableFailure } from './failures.js';
+import { shouldContinueAsNew } from './history.js';
 import { sendCodeMail, startSession, turnstileCheck } from './sign-in-activities.js';
 import {
   checkCode,
@@ -29,9 +30,6 @@ import {
   settleVerification,
 } from './sign-in-rules.js';
 import { constantTimeEqual, nextWakeUp } from './sign-in-schedule.js';
-
-/** History length after which the workflow continues as new even if the server does not suggest it yet. */
-const MAX_HISTORY_EVENTS = 2_000;
 
 /**
  * One execution per email (id: a keyed hash of it). It issues sign-in codes,
@@ -133,9 +131,4 @@ export async function signInWorkflow(input: SignInWorkflowInput): Promise<void> 
     if (wakeAt === undefined) await condition(wake);
     else await condition(wake, Math.max(1, wakeAt - Date.now()));
   }
-}
-
-function shouldContinueAsNew(): boolean {
-  const info = workflowInfo();
-  return info.continueAsNewSuggested || info.historyLength > MAX_HISTORY_EVENTS;
 }

@@ -2,10 +2,12 @@ import { Migrator, NO_MIGRATIONS, sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/database.js';
 import { migrateToLatest, migrationProvider, migrations } from '../../src/db/migrations/index.js';
+import type { ApprovalRole } from '../../src/db/schema.js';
 import { findOrCreateUserByEmail, findUserByEmail } from '../../src/db/users-repository.js';
+import type { ApprovalStatus } from '../../src/shared/approval.js';
 import { testEngines, testLogger, type EngineContext } from './engines.js';
 
-const TABLES = ['email_deliveries', 'sessions', 'users'];
+const TABLES = ['approval_participants', 'approvals', 'email_deliveries', 'sessions', 'users'];
 
 async function appliedMigrations(database: Database): Promise<string[]> {
   const result = await sql<{ name: string }>`select name from kysely_migration order by name`.execute(database.db);
@@ -81,6 +83,26 @@ describe.each(testEngines())('migrations on $name', (engine) => {
       await expect(
         database.db.insertInto('sessions').values({ id: '00000000-0000-4000-8000-000000000004', ...session }).execute(),
       ).rejects.toThrow(/unique|duplicate/i);
+    } finally {
+      await database.close();
+    }
+  });
+
+  it('deletes participants with their approval and checks statuses and roles', async () => {
+    const database = await context.open();
+    try {
+      const id = '00000000-0000-4000-8000-0000000000a1';
+      const approval = { id, requested_by: 'r@example.com', status: 'pending', created_at: new Date(), version: 1, snapshot: '{}' } as const;
+      const participant = { approval_id: id, email: 'r@example.com', role: 'requester' } as const;
+      await database.db.insertInto('approvals').values(approval).execute();
+      await database.db.insertInto('approval_participants').values(participant).execute();
+      const role = 'owner' as unknown as ApprovalRole;
+      await expect(database.db.insertInto('approval_participants').values({ ...participant, role }).execute()).rejects.toThrow(/check/i);
+      const status = 'done' as unknown as ApprovalStatus;
+      const other = { ...approval, id: id.replace('a1', 'a2'), status };
+      await expect(database.db.insertInto('approvals').values(other).execute()).rejects.toThrow(/check/i);
+      await database.db.deleteFrom('approvals').where('id', '=', id).execute();
+      expect(await database.db.selectFrom('approval_participants').select('email').where('approval_id', '=', id).execute()).toEqual([]);
     } finally {
       await database.close();
     }

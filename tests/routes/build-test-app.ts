@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import { buildApp, type App, type AppDeps } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import type { AuthServices } from '../../src/routes/auth/index.js';
+import type { ApprovalService } from '../../src/services/approval-service.js';
 import type { ReadinessProbes } from '../../src/routes/ops/readyz.js';
 import { createLogger } from '../../src/utils/logger.js';
 
@@ -23,6 +24,17 @@ export const unusedAuth: AuthServices = {
   },
 };
 
+const refuse = (what: string) => () => Promise.reject(new Error(`unusedApprovals: this test did not expect ${what}`));
+
+/** Approval service for tests that never reach `/approvals` routes. */
+export const unusedApprovals: ApprovalService = {
+  create: refuse('a create'),
+  get: refuse('a get'),
+  decide: refuse('a decision'),
+  cancel: refuse('a cancel'),
+  list: refuse('a listing'),
+};
+
 /** Options of {@link buildTestApp}. */
 export interface TestAppOptions {
   readonly env?: NodeJS.ProcessEnv;
@@ -33,6 +45,8 @@ export interface TestAppOptions {
   readonly routes?: (app: App) => void;
   /** Sign-in and session services (default: {@link unusedAuth}). */
   readonly auth?: AuthServices;
+  /** Approval service (default: {@link unusedApprovals}). */
+  readonly approvals?: ApprovalService;
 }
 
 /**
@@ -47,6 +61,7 @@ export async function buildTestApp(options: TestAppOptions = {}): Promise<App> {
     logger: options.logger ?? createLogger('silent', 'api-test'),
     probes: { ...healthyProbes, ...options.probes },
     auth: options.auth ?? unusedAuth,
+    approvals: options.approvals ?? unusedApprovals,
   };
   const app = await buildApp(deps);
   options.routes?.(app);

@@ -18,7 +18,7 @@ let running: Promise<void>;
 const mails: SendOtpEmailInput[] = [];
 const sessions: CreateSessionInput[] = [];
 const taskQueue = 'sign-in-workflow-test';
-const stubs: Activities = {
+const stubs: Pick<Activities, 'verifyTurnstileActivity' | 'sendOtpEmailActivity' | 'createSessionActivity'> = {
   verifyTurnstileActivity: ({ token }) => (token === 'pass' ? Promise.resolve() : Promise.reject(ApplicationFailure.nonRetryable('no', 'captcha_failed'))),
   sendOtpEmailActivity: (input) => {
     mails.push(input);

@@ -2,6 +2,7 @@ import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'k
 import type { Logger } from 'pino';
 import * as usersAndSessions from './0001-users-and-sessions.js';
 import * as emailDeliveries from './0002-email-deliveries.js';
+import * as approvals from './0003-approvals.js';
 
 /**
  * Every migration, by name. Names sort in the order they run; never rename or
@@ -10,6 +11,7 @@ import * as emailDeliveries from './0002-email-deliveries.js';
 export const migrations: Readonly<Record<string, Migration>> = {
   '0001-users-and-sessions': usersAndSessions,
   '0002-email-deliveries': emailDeliveries,
+  '0003-approvals': approvals,
 };
 
 /** Serves {@link migrations} to Kysely's `Migrator` from code (no file-system scan). */

@@ -13,8 +13,6 @@ export interface AuthServices {
 
 /** The passwordless sign-in routes: sign-in, verify, me, sign-out. */
 export const authRoutes: FastifyPluginAsyncTypebox<AuthServices> = async (app, options) => {
-  app.decorateRequest('auth', null);
-  app.decorateRequest('bearerToken', null);
   await app.register(signInRoute, { signIn: options.signIn });
   await app.register(verifyRoute, { signIn: options.signIn });
   await app.register(sessionRoutes, { sessions: options.sessions });
