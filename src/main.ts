@@ -8,7 +8,7 @@ import { resolveTemporalTarget } from './temporal/connection.js';
 import { startDevServer } from './temporal/dev-server.js';
 import { startSdkDevServer } from './temporal/sdk-dev-server.js';
 
-/** Custom search attributes the product's workflows use (registered on the dev server). */
+/** Custom search attributes registered on the dev server: none (approval listings use a snapshot table, see memory-bank/systemPatterns.md). */
 export const SEARCH_ATTRIBUTES = {} as const;
 
 async function startEmbeddedTemporal(context: ProcessContext): Promise<{ address: string; uiUrl: string }> {

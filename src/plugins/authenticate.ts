@@ -33,7 +33,7 @@ function unauthorized(reply: FastifyReply): AppError {
 }
 
 /**
- * Builds the `preHandler` of routes that need a session: a missing, malformed,
+ * Builds the `onRequest` hook of routes that need a session (it runs before the body is parsed, so anonymous callers learn nothing about the schema): a missing, malformed,
  * unknown, expired or revoked token answers `401 unauthorized` with
  * `WWW-Authenticate: Bearer`; otherwise `request.auth` holds the session.
  *

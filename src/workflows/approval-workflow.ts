@@ -1,4 +1,4 @@
-import { allHandlersFinished, condition, continueAsNew, setHandler } from '@temporalio/workflow';
+import { allHandlersFinished, condition, continueAsNew, setHandler, upsertMemo } from '@temporalio/workflow';
 import {
   approvalQuery,
   cancelUpdate,
@@ -133,6 +133,8 @@ export async function approvalWorkflow(input: ApprovalWorkflowInput): Promise<Ap
   if (input.callbackUrl !== null) {
     const webhook = await deliverWebhook(input.callbackUrl, state.approval, () => Date.now());
     state = { ...state, webhook };
+    // The delivery's result, in the history (WorkflowPropertiesModified) and the execution's memo.
+    upsertMemo({ webhook });
   }
   await Promise.all(mails);
   return state.approval;

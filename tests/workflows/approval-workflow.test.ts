@@ -1,6 +1,6 @@
 import type { WorkflowUpdateFailedError } from '@temporalio/client';
 import { WithStartWorkflowOperation } from '@temporalio/client';
-import type { ApplicationFailure } from '@temporalio/common';
+import { ApplicationFailure } from '@temporalio/common';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -28,7 +28,9 @@ const stubs: Pick<Activities, 'sendApprovalMailActivity' | 'recordApprovalActivi
   },
   deliverWebhookActivity: (input) => {
     webhooks.push(input);
-    return Promise.resolve({ status: 204, attempt: 1 });
+    const attempt = webhooks.filter((w) => w.webhookId === input.webhookId).length;
+    if (input.url.includes('down.example')) return Promise.reject(ApplicationFailure.retryable('503', 'webhook_failed', { status: 503, attempt }));
+    return Promise.resolve({ status: 204, attempt });
   },
 };
 
@@ -97,6 +99,8 @@ describe('approvalWorkflow on the time-skipping server', () => {
       ['https://hooks.example/approvals', 'msg_two-of-three', 'approved'],
     ]);
     expect(records.filter((r) => r.approval.id === 'two-of-three').at(-1)?.approval.status).toBe('approved');
+    const memo = (await handle.describe()).memo as { webhook?: { delivered: boolean; webhookId: string; lastStatus: number } } | undefined;
+    expect(memo?.webhook).toMatchObject({ delivered: true, webhookId: 'msg_two-of-three', lastStatus: 204 });
   });
 
   it('refuses in validators: non-participant 404, requester 403 not_an_approver, repeat 409, approver cancel 403', async () => {
@@ -137,5 +141,15 @@ describe('approvalWorkflow on the time-skipping server', () => {
     const done = await handle.executeUpdate(decideUpdate, { args: [{ actor: 'b@x.test', decision: 'approve', comment: null }] });
     expect(done.status).toBe('approved');
     expect(mails.filter((m) => m.approval.id === 'long' && m.kind === 'reminder').length).toBeGreaterThan(100);
+  });
+
+  it('gives a webhook up after its retry window and records the failed delivery', async () => {
+    const { handle } = await create('hook-down', { callbackUrl: 'https://down.example/hook' });
+    await handle.executeUpdate(cancelUpdate, { args: [{ actor: 'req@x.test' }] });
+    expect((await handle.result()).status).toBe('cancelled');
+    const attempts = webhooks.filter((w) => w.webhookId === 'msg_hook-down');
+    expect(attempts.length).toBeGreaterThan(5);
+    const memo = (await handle.describe()).memo as { webhook?: { delivered: boolean; lastStatus: number | null; attempts: number } } | undefined;
+    expect(memo?.webhook).toMatchObject({ delivered: false });
   });
 });

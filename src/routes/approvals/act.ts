@@ -12,7 +12,7 @@ export const actOnApprovalRoutes: FastifyPluginCallbackTypebox<{ approvals: Appr
   app.post(
     '/approvals/:id/decision',
     {
-      preHandler: guard,
+      onRequest: guard,
       schema: {
         summary: 'Approve or reject (approvers only)',
         tags: ['approvals'],
@@ -32,7 +32,7 @@ export const actOnApprovalRoutes: FastifyPluginCallbackTypebox<{ approvals: Appr
   app.post(
     '/approvals/:id/cancel',
     {
-      preHandler: guard,
+      onRequest: guard,
       schema: {
         summary: 'Cancel (requester only)',
         tags: ['approvals'],

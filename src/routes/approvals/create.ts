@@ -53,7 +53,7 @@ export const createApprovalRoute: FastifyPluginCallbackTypebox<{ approvals: Appr
   app.post(
     '/approvals',
     {
-      preHandler: requireSession(options.sessions),
+      onRequest: requireSession(options.sessions),
       schema: {
         summary: 'Request an approval',
         description: 'Each approver is emailed. Decided by the outcome rule, expired at the deadline; optional signed webhook at the end.',

@@ -12,7 +12,7 @@ export const readApprovalRoutes: FastifyPluginCallbackTypebox<{ approvals: Appro
   app.get(
     '/approvals/:id',
     {
-      preHandler: guard,
+      onRequest: guard,
       schema: {
         summary: 'One approval (requester and approvers only)',
         description: 'Anyone else gets 404, whether or not the approval exists.',
@@ -28,7 +28,7 @@ export const readApprovalRoutes: FastifyPluginCallbackTypebox<{ approvals: Appro
   app.get(
     '/approvals',
     {
-      preHandler: guard,
+      onRequest: guard,
       schema: {
         summary: 'Approvals the caller takes part in, newest first',
         tags: ['approvals'],

@@ -11,7 +11,7 @@ export const sessionRoutes: FastifyPluginCallbackTypebox<{ sessions: SessionServ
   app.get(
     '/auth/me',
     {
-      preHandler: guard,
+      onRequest: guard,
       schema: {
         summary: 'The signed-in user and session',
         tags: ['auth'],
@@ -29,7 +29,7 @@ export const sessionRoutes: FastifyPluginCallbackTypebox<{ sessions: SessionServ
   app.post(
     '/auth/sign-out',
     {
-      preHandler: guard,
+      onRequest: guard,
       schema: {
         summary: 'Revoke the session; the token is dead from then on',
         tags: ['auth'],
