@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Approval } from '../../src/shared/approval.js';
 import { verifyWebhook, webhookSigningSecret } from '../../src/utils/webhook-signature.js';
 import { pickPorts, startStack, type RunningStack, type StackPorts } from '../helpers/npm-start.js';
-import { descendantsOf, waitFor } from '../helpers/processes.js';
+import { killTree, waitFor } from '../helpers/processes.js';
 import { startSmtpReceiver, type ReceivedMail, type SmtpReceiver } from '../helpers/smtp-receiver.js';
 
 const AUTH_SECRET = randomBytes(32).toString('base64url');
@@ -42,16 +42,6 @@ async function startHookReceiver(): Promise<void> {
   });
   await new Promise<void>((resolve) => hooks.listen(0, '127.0.0.1', resolve));
   hookUrl = `http://127.0.0.1:${(hooks.address() as AddressInfo).port}/hooks/approvals`;
-}
-
-function killTree(running: RunningStack): void {
-  for (const pid of [running.pid, ...descendantsOf(running.pid)]) {
-    try {
-      process.kill(pid, 'SIGKILL');
-    } catch {
-      // already gone
-    }
-  }
 }
 
 const start = async (): Promise<RunningStack> =>
@@ -98,7 +88,7 @@ beforeAll(async () => {
   for (const email of [requester, a, b, stranger]) await signIn(email);
 });
 afterAll(async () => {
-  killTree(stack);
+  killTree(stack.pid);
   await smtp.close();
   hooks.closeAllConnections();
   await new Promise((resolve) => hooks.close(resolve));
@@ -163,7 +153,7 @@ describe('approvals through npm start with real SMTP and a real webhook receiver
     expect(await call('POST', `/approvals/${id}/decision`, a, { decision: 'approve' })).toMatchObject({ status: 200, json: { status: 'pending' } });
     await mailCountReaches('request', b, id, 1);
 
-    killTree(stack);
+    killTree(stack.pid);
     await stack.exited;
     await start();
     const remindersBefore = mails('reminder', b, id).length;

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeTurnstile, type FakeTurnstile } from '../helpers/fake-turnstile.js';
 import { pickPorts, startStack, type RunningStack, type StackPorts } from '../helpers/npm-start.js';
-import { descendantsOf, waitFor } from '../helpers/processes.js';
+import { killTree, waitFor } from '../helpers/processes.js';
 import { startSmtpReceiver, type SmtpReceiver } from '../helpers/smtp-receiver.js';
 
 let smtp: SmtpReceiver;
@@ -16,20 +16,10 @@ beforeAll(async () => {
   turnstile = await startFakeTurnstile();
 });
 afterAll(async () => {
-  if (stack !== undefined) killTree(stack);
+  if (stack !== undefined) killTree(stack.pid);
   await smtp.close();
   await turnstile.close();
 });
-
-function killTree(running: RunningStack): void {
-  for (const pid of [running.pid, ...descendantsOf(running.pid)]) {
-    try {
-      process.kill(pid, 'SIGKILL');
-    } catch {
-      // already gone
-    }
-  }
-}
 
 async function start(dataDir: string, ports: StackPorts): Promise<RunningStack> {
   stack = await startStack(dataDir, ports, { SMTP_URL: smtp.url, TURNSTILE_SECRET_KEY: 'e2e-secret', TURNSTILE_VERIFY_URL: turnstile.url });
@@ -79,7 +69,7 @@ describe('sign-in through npm start with real SMTP and a fake siteverify', () =>
     const cooldownFree = await call(running.apiUrl, 'POST', '/auth/sign-in', { email: 'olga@example.com', turnstileToken: 'pass-olga' });
     expect(cooldownFree.status).toBe(202);
     const liveCode = await smtp.codeFor('olga@example.com');
-    killTree(running);
+    killTree(running.pid);
     await running.exited;
 
     running = await start(dataDir, ports);

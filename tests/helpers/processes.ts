@@ -67,3 +67,18 @@ export function commandLine(pid: number): string {
     return '';
   }
 }
+
+/**
+ * Kills a process and all its descendants with SIGKILL (a crash, as `kill -9` of a tree).
+ *
+ * @param root - the tree's root process id
+ */
+export function killTree(root: number): void {
+  for (const pid of [root, ...descendantsOf(root)]) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+}
