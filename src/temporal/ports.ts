@@ -54,21 +54,23 @@ export async function assertPortFree(host: string, port: number, purpose: string
   if (!(await isPortFree(host, port))) throw new PortInUseError(host, port, purpose);
 }
 
+/** Ports {@link findFreePort} picks from: below Linux's ephemeral range (32768-60999). */
+export const FREE_PORT_RANGE = { min: 20_000, max: 32_000 } as const;
+
 /**
- * Asks the OS for a currently free TCP port.
+ * Finds a currently free TCP port for a server to listen on. It picks at
+ * random below the ephemeral range, because a port the OS hands out with
+ * `listen(0)` comes from the range it also uses for outgoing connections, and
+ * one of those may take it before the server binds it.
  *
  * @param host - the address to bind (default `127.0.0.1`)
  * @returns a port number that was free a moment ago
+ * @throws Error when 100 random picks were all taken
  */
-export function findFreePort(host = '127.0.0.1'): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.once('error', reject);
-    server.listen({ host, port: 0, exclusive: true }, () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => (port > 0 ? resolve(port) : reject(new Error('could not read the bound port'))));
-    });
-  });
+export async function findFreePort(host = '127.0.0.1'): Promise<number> {
+  for (let attempt = 0; attempt < 100; attempt += 1) {
+    const port = FREE_PORT_RANGE.min + Math.floor(Math.random() * (FREE_PORT_RANGE.max - FREE_PORT_RANGE.min));
+    if (await isPortFree(host, port)) return port;
+  }
+  throw new Error(`no free port found on ${host} between ${FREE_PORT_RANGE.min} and ${FREE_PORT_RANGE.max}`);
 }
