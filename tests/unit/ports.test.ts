@@ -13,7 +13,7 @@ describe('findFreePort', () => {
     expect(await isPortFree('127.0.0.1', ports[0] ?? 0)).toBe(true);
   });
 
-  it('never returns a port something listens on', async () => {
+  it('isPortFree sees a port with a listener as taken', async () => {
     const port = await findFreePort();
     const server = createServer();
     await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
