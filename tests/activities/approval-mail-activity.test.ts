@@ -3,7 +3,6 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
-import { ApplicationFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { DefaultLogger } from '@temporalio/worker';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -17,6 +16,7 @@ import { deliveryFingerprint } from '../../src/utils/secrets.js';
 import { testEngines, useDatabase } from '../db/engines.js';
 import { sampleApproval, sampleDecision } from '../helpers/sample-approval.js';
 import { startSmtpReceiver, type SmtpReceiver } from '../helpers/smtp-receiver.js';
+import { failureOf } from '../helpers/activity-env.js';
 
 const logs: string[] = [];
 const logger = createLogger('debug', 'approval-mail-test', new Writable({ write: (chunk: Buffer, _e, done) => done(void logs.push(chunk.toString())) }));
@@ -28,15 +28,6 @@ function execution(activityId = '1', workflowId = `approval-${randomUUID()}`, ru
   const run = (fn: (input: ApprovalMailInput) => Promise<SendMailResult>, input: ApprovalMailInput) =>
     env.run<[ApprovalMailInput], SendMailResult, typeof fn>(fn, input);
   return { run, workflowId, runId, key: `${workflowId}/${runId}/${activityId}` };
-}
-
-async function failureOf(promise: Promise<unknown>): Promise<ApplicationFailure> {
-  const error = await promise.then(
-    () => expect.unreachable('the activity should have failed'),
-    (caught: unknown) => caught,
-  );
-  if (!(error instanceof ApplicationFailure)) throw new Error(`expected an ApplicationFailure, got ${String(error)}`);
-  return error;
 }
 
 describe.each(testEngines())('sendApprovalMailActivity on $name', (engine) => {

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { ApplicationFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { DefaultLogger } from '@temporalio/worker';
 import type { Logger } from 'pino';
@@ -10,25 +9,12 @@ import { findApproval, listApprovals } from '../../src/db/approvals-repository.j
 import { createLogger } from '../../src/utils/logger.js';
 import { testEngines, testLogger, useDatabase } from '../db/engines.js';
 import { sampleApproval, sampleDecision } from '../helpers/sample-approval.js';
+import { failureOf, runIn } from '../helpers/activity-env.js';
 
 const env = new MockActivityEnvironment(
   { activityId: '3', workflowExecution: { workflowId: 'approval-record-test', runId: randomUUID() } },
   { logger: new DefaultLogger('ERROR') },
 );
-
-/** `env.run` with its result typed: the SDK's signature cannot infer the return type (it comes back `unknown`). */
-function runIn<A extends unknown[], R>(env: MockActivityEnvironment, fn: (...args: A) => Promise<R>, ...args: A): Promise<R> {
-  return env.run<A, R, typeof fn>(fn, ...args);
-}
-
-async function failureOf(promise: Promise<unknown>): Promise<ApplicationFailure> {
-  const error = await promise.then(
-    () => expect.unreachable('the activity should have failed'),
-    (caught: unknown) => caught,
-  );
-  if (!(error instanceof ApplicationFailure)) throw new Error(`expected an ApplicationFailure, got ${String(error)}`);
-  return error;
-}
 
 /** A logger that keeps every line it writes, to check what is (not) logged. */
 function capturingLogger(): { logger: Logger; lines: string[] } {

@@ -3,7 +3,6 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
-import { ApplicationFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { DefaultLogger } from '@temporalio/worker';
 import PostalMime from 'postal-mime';
@@ -17,16 +16,12 @@ import { createLogger } from '../../src/utils/logger.js';
 import { deliveryFingerprint, deriveSignInCode } from '../../src/utils/secrets.js';
 import { testEngines, useDatabase } from '../db/engines.js';
 import { startSmtpReceiver, type SmtpReceiver } from '../helpers/smtp-receiver.js';
+import { failureOf, runIn } from '../helpers/activity-env.js';
 
 const SECRET = 'a-test-secret-of-at-least-32-characters!';
 const logs: string[] = [];
 const logger = createLogger('debug', 'otp-mail-test', new Writable({ write: (chunk: Buffer, _e, done) => done(void logs.push(chunk.toString())) }));
 const sdkLogger = new DefaultLogger('ERROR');
-
-/** `env.run` with its result typed: the SDK's signature cannot infer the return type (it comes back `unknown`). */
-function runIn<A extends unknown[], R>(env: MockActivityEnvironment, fn: (...args: A) => Promise<R>, ...args: A): Promise<R> {
-  return env.run<A, R, typeof fn>(fn, ...args);
-}
 
 /** An activity environment for one activity execution (its retries share it). */
 function execution(activityId = '1', workflowId = `sign-in-${randomUUID()}`, runId = randomUUID()) {
@@ -36,15 +31,6 @@ function execution(activityId = '1', workflowId = `sign-in-${randomUUID()}`, run
 
 function input(email: string, workflowId: string): SendOtpEmailInput {
   return { email, workflowId, challengeId: randomUUID(), ttlSeconds: 600 };
-}
-
-async function failureOf(promise: Promise<unknown>): Promise<ApplicationFailure> {
-  const error = await promise.then(
-    () => expect.unreachable('the activity should have failed'),
-    (caught: unknown) => caught,
-  );
-  if (!(error instanceof ApplicationFailure)) throw new Error(`expected an ApplicationFailure, got ${String(error)}`);
-  return error;
 }
 
 describe.each(testEngines())('sendOtpEmailActivity on $name', (engine) => {

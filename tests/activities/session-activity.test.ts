@@ -1,5 +1,4 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { ApplicationFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { DefaultLogger } from '@temporalio/worker';
 import { describe, expect, it } from 'vitest';
@@ -8,16 +7,12 @@ import type { CreateSessionInput } from '../../src/activities/types.js';
 import type { Database } from '../../src/db/database.js';
 import { findUserByEmail } from '../../src/db/users-repository.js';
 import { testEngines, testLogger, useDatabase } from '../db/engines.js';
+import { failureOf, runIn } from '../helpers/activity-env.js';
 
 const env = new MockActivityEnvironment(
   { activityId: '7', workflowExecution: { workflowId: 'sign-in-session-test', runId: randomUUID() } },
   { logger: new DefaultLogger('ERROR') },
 );
-
-/** `env.run` with its result typed: the SDK's signature cannot infer the return type (it comes back `unknown`). */
-function runIn<A extends unknown[], R>(env: MockActivityEnvironment, fn: (...args: A) => Promise<R>, ...args: A): Promise<R> {
-  return env.run<A, R, typeof fn>(fn, ...args);
-}
 
 function sessionInput(email: string): CreateSessionInput {
   return {
@@ -26,15 +21,6 @@ function sessionInput(email: string): CreateSessionInput {
     tokenHash: createHash('sha256').update(randomUUID()).digest('hex'),
     expiresAt: new Date(Date.now() + 3_600_000).toISOString(),
   };
-}
-
-async function failureOf(promise: Promise<unknown>): Promise<ApplicationFailure> {
-  const error = await promise.then(
-    () => expect.unreachable('the activity should have failed'),
-    (caught: unknown) => caught,
-  );
-  if (!(error instanceof ApplicationFailure)) throw new Error(`expected an ApplicationFailure, got ${String(error)}`);
-  return error;
 }
 
 async function countRows(database: Database, email: string): Promise<{ users: number; sessions: number }> {

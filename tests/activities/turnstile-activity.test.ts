@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
-import { ApplicationFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { DefaultLogger } from '@temporalio/worker';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -11,6 +10,7 @@ import type { VerifyTurnstileInput } from '../../src/activities/types.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/utils/logger.js';
 import { startFakeTurnstile, type FakeTurnstile } from '../helpers/fake-turnstile.js';
+import { failureOf } from '../helpers/activity-env.js';
 
 const logs: string[] = [];
 const logger = createLogger('debug', 'turnstile-test', new Writable({ write: (chunk: Buffer, _e, done) => done(void logs.push(chunk.toString())) }));
@@ -36,15 +36,6 @@ beforeEach(() => {
 
 const check = (token: string, run = verify): Promise<void> =>
   env.run(run, { token, remoteIp: '198.51.100.4', idempotencyKey: randomUUID() });
-
-async function failureOf(promise: Promise<unknown>): Promise<ApplicationFailure> {
-  const error = await promise.then(
-    () => expect.unreachable('the check should have failed'),
-    (caught: unknown) => caught,
-  );
-  if (!(error instanceof ApplicationFailure)) throw new Error(`expected an ApplicationFailure, got ${String(error)}`);
-  return error;
-}
 
 describe('verifyTurnstileActivity', () => {
   it('is named after its Temporal type', () => {

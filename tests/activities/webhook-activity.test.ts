@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { createServer as createHttpServer } from 'node:http';
 import { createServer, type AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
-import { ApplicationFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { DefaultLogger } from '@temporalio/worker';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -13,6 +12,7 @@ import { createLogger } from '../../src/utils/logger.js';
 import { verifyWebhook, webhookSigningSecret } from '../../src/utils/webhook-signature.js';
 import { sampleApproval, sampleDecision } from '../helpers/sample-approval.js';
 import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook-receiver.js';
+import { failureOf } from '../helpers/activity-env.js';
 
 const SECRET = 'a-test-secret-of-at-least-32-characters!';
 const logs: string[] = [];
@@ -27,15 +27,6 @@ function attemptOf(input: DeliverWebhookInput, attempt = 1, fn = deliver): Promi
     { logger: new DefaultLogger('ERROR') },
   );
   return env.run<[DeliverWebhookInput], DeliverWebhookResult, typeof fn>(fn, input);
-}
-
-async function failureOf(promise: Promise<unknown>): Promise<ApplicationFailure> {
-  const error = await promise.then(
-    () => expect.unreachable('the delivery should have failed'),
-    (caught: unknown) => caught,
-  );
-  if (!(error instanceof ApplicationFailure)) throw new Error(`expected an ApplicationFailure, got ${String(error)}`);
-  return error;
 }
 
 function delivery(url: string): DeliverWebhookInput {

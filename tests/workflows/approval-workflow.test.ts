@@ -1,18 +1,15 @@
 import type { WorkflowUpdateFailedError } from '@temporalio/client';
 import { WithStartWorkflowOperation } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Activities } from '../../src/activities/index.js';
 import type { ApprovalMailInput, DeliverWebhookInput, RecordApprovalInput } from '../../src/activities/types.js';
 import { approvalQuery, cancelUpdate, decideUpdate, openedUpdate, type Approval, type ApprovalWorkflowInput } from '../../src/shared/approval.js';
-import { siblingModulePath } from '../../src/utils/module-path.js';
+import { startTimeSkippingWorker, type TimeSkippingWorker } from '../helpers/time-skipping.js';
 
 // approvalWorkflow on the time-skipping test server with stub activities: days pass at once.
 let env: TestWorkflowEnvironment;
-let worker: Worker;
-let running: Promise<void>;
 const mails: ApprovalMailInput[] = [];
 const records: RecordApprovalInput[] = [];
 const webhooks: DeliverWebhookInput[] = [];
@@ -34,21 +31,12 @@ const stubs: Pick<Activities, 'sendApprovalMailActivity' | 'recordApprovalActivi
   },
 };
 
+let server: TimeSkippingWorker;
 beforeAll(async () => {
-  env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: inject('temporalTestServerPath') } } });
-  worker = await Worker.create({
-    connection: env.nativeConnection,
-    taskQueue,
-    workflowsPath: siblingModulePath(import.meta.url, '../../src/workflows/index'),
-    activities: stubs,
-  });
-  running = worker.run();
+  server = await startTimeSkippingWorker(taskQueue, stubs);
+  env = server.env;
 }, 120_000);
-afterAll(async () => {
-  worker.shutdown();
-  await running;
-  await env.teardown();
-});
+afterAll(() => server.stop());
 
 const DAY = 86_400;
 

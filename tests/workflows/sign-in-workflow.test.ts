@@ -1,20 +1,17 @@
 import { WithStartWorkflowOperation, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Activities } from '../../src/activities/index.js';
 import type { CreateSessionInput, SendOtpEmailInput } from '../../src/activities/types.js';
 import { requestCodeUpdate, signInStateQuery, verifyCodeUpdate, type RequestCodeInput, type SignInWorkflowInput } from '../../src/shared/sign-in.js';
-import { siblingModulePath } from '../../src/utils/module-path.js';
+import { startTimeSkippingWorker, type TimeSkippingWorker } from '../helpers/time-skipping.js';
 
 const EventType = temporal.api.enums.v1.EventType;
 
 // The workflow on the time-skipping test server with stub activities: timers of hours and days pass at once.
 let env: TestWorkflowEnvironment;
-let worker: Worker;
-let running: Promise<void>;
 const mails: SendOtpEmailInput[] = [];
 const sessions: CreateSessionInput[] = [];
 const taskQueue = 'sign-in-workflow-test';
@@ -35,21 +32,12 @@ const stubs: Pick<Activities, 'verifyTurnstileActivity' | 'sendOtpEmailActivity'
   },
 };
 
+let server: TimeSkippingWorker;
 beforeAll(async () => {
-  env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: inject('temporalTestServerPath') } } });
-  worker = await Worker.create({
-    connection: env.nativeConnection,
-    taskQueue,
-    workflowsPath: siblingModulePath(import.meta.url, '../../src/workflows/index'),
-    activities: stubs,
-  });
-  running = worker.run();
+  server = await startTimeSkippingWorker(taskQueue, stubs);
+  env = server.env;
 }, 120_000);
-afterAll(async () => {
-  worker.shutdown();
-  await running;
-  await env.teardown();
-});
+afterAll(() => server.stop());
 
 const policy = { ttlSeconds: 600, maxAttempts: 5, resendCooldownSeconds: 60 };
 
