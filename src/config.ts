@@ -84,6 +84,7 @@ const envSchema = z.object({
   OTP_RESEND_COOLDOWN_SECONDS: integer(60, 0),
   SESSION_TTL_SECONDS: integer(604800, 1),
   RATE_LIMIT_PER_MINUTE: integer(120, 0),
+  WORKER_METRICS_PORT: integer(0, 0, 65535).transform((value) => (value === 0 ? undefined : value)),
   LOG_LEVEL: optionalString.transform((value) => value ?? 'info').pipe(z.enum(LOG_LEVELS)),
 });
 
@@ -114,6 +115,8 @@ export interface Config {
   readonly sessionTtlSeconds: number;
   readonly rateLimitPerMinute: number;
   readonly logLevel: LogLevel;
+  /** Port of the worker's SDK metrics for Prometheus (`WORKER_METRICS_PORT`); undefined: not served. */
+  readonly workerMetricsPort: number | undefined;
 }
 
 /**
@@ -160,5 +163,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionTtlSeconds: e.SESSION_TTL_SECONDS,
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
     logLevel: e.LOG_LEVEL,
+    workerMetricsPort: e.WORKER_METRICS_PORT,
   };
 }

@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { isEntryPoint, runProcess } from './bootstrap/run-process.js';
 import { startWorker } from './bootstrap/start-worker.js';
 import { openDatabase } from './db/database.js';
@@ -16,8 +18,20 @@ export async function runWorkerProcess(): Promise<void> {
     const authSecret = await resolveAuthSecret(config);
     const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, logger });
     lifecycle.add('database', () => database.close());
-    await startWorker(context, target, { database, authSecret });
+    await startWorker(context, target, { database, authSecret }, prebuiltWorkflowBundle());
   });
+}
+
+/**
+ * The bundle `npm run build` writes next to the compiled worker
+ * (`dist/workflow-bundle.js`); run from source there is none and the worker
+ * bundles the workflows at start.
+ *
+ * @returns the bundle's path, or undefined
+ */
+export function prebuiltWorkflowBundle(): string | undefined {
+  const path = fileURLToPath(new URL('./workflow-bundle.js', import.meta.url));
+  return existsSync(path) ? path : undefined;
 }
 
 if (isEntryPoint(import.meta.url)) await runWorkerProcess();

@@ -23,7 +23,7 @@ export async function startWorker(
 ): Promise<void> {
   const { config, logger, lifecycle } = context;
   // Only worker processes load the SDK's native runtime; the API needs the client alone.
-  installTemporalRuntime(logger);
+  installTemporalRuntime(logger, config.workerMetricsPort);
   const activityLogger = logger.child({ component: 'activities' });
   const mailer = createMailer({ config, logger: activityLogger });
   lifecycle.add('mailer', () => mailer.close());
@@ -38,5 +38,8 @@ export async function startWorker(
     logger.fatal({ err: error }, 'worker stopped unexpectedly');
     void lifecycle.stopAll().then(() => process.exit(1));
   });
-  logger.info({ taskQueue: target.taskQueue, namespace: target.namespace }, 'worker polling');
+  logger.info(
+    { taskQueue: target.taskQueue, namespace: target.namespace, workflowBundle: workflowBundlePath ?? 'bundled at start' },
+    'worker polling',
+  );
 }

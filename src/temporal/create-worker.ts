@@ -47,6 +47,14 @@ export async function createWorker(options: CreateWorkerOptions): Promise<Worker
       // go back to the shared queue, so another worker answers a waiting Update within the
       // API's 4 s budget (the default, 10 s, would turn that wait into a 503).
       stickyQueueScheduleToStartTimeout: '2s',
+      // Activities mostly wait on I/O (SMTP, HTTP, PostgreSQL), so many may run at once; those
+      // that need the database then queue for its pool (10 connections per process), so raise
+      // both together.
+      maxConcurrentActivityTaskExecutions: 50,
+      // Workflow tasks are short CPU work on one event loop: the SDK default (40) already
+      // keeps it busy. The workflow cache (maxCachedWorkflows) keeps the SDK default, sized
+      // from the process's memory limit.
+      maxConcurrentWorkflowTaskExecutions: 40,
       ...workflows,
     });
   } catch (error) {

@@ -31,9 +31,15 @@ export function toTemporalLogger(logger: Logger): TemporalLogger {
  * worker and the dev server in a fixed order.
  *
  * @param logger - the process logger
+ * @param metricsPort - where to serve the SDK's Prometheus metrics (`WORKER_METRICS_PORT`); none when undefined
  */
-export function installTemporalRuntime(logger: Logger): void {
+export function installTemporalRuntime(logger: Logger, metricsPort?: number): void {
   if (installed) return;
-  Runtime.install({ logger: toTemporalLogger(logger.child({ component: 'temporal' })), shutdownSignals: [] });
+  Runtime.install({
+    logger: toTemporalLogger(logger.child({ component: 'temporal' })),
+    shutdownSignals: [],
+    // The SDK's own metrics (task latencies, slots, polls, cache) for Prometheus, on their own port.
+    ...(metricsPort === undefined ? {} : { telemetryOptions: { metrics: { prometheus: { bindAddress: `0.0.0.0:${metricsPort}` } } } }),
+  });
   installed = true;
 }

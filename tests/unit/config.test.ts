@@ -53,6 +53,11 @@ describe('loadConfig', () => {
     expect(config.turnstile.secretKey).toBe('secret');
   });
 
+  it('serves worker metrics only when WORKER_METRICS_PORT is set', () => {
+    expect(loadConfig({}).workerMetricsPort).toBeUndefined();
+    expect(loadConfig({ WORKER_METRICS_PORT: '9464' }).workerMetricsPort).toBe(9464);
+  });
+
   it('treats empty strings as unset', () => {
     expect(loadConfig({ PORT: '', TEMPORAL_ADDRESS: ' ' }).port).toBe(3000);
     expect(loadConfig({ TEMPORAL_ADDRESS: ' ' }).temporal.address).toBeUndefined();
@@ -69,6 +74,7 @@ describe('loadConfig', () => {
     ['MAIL_FROM', 'nobody', /MAIL_FROM must be an email address/],
     ['AUTH_SECRET', 'short', /AUTH_SECRET must be at least 32 characters/],
     ['LOG_LEVEL', 'loud', /LOG_LEVEL/],
+    ['WORKER_METRICS_PORT', '99999', /WORKER_METRICS_PORT must be between 0 and 65535/],
   ])('refuses %s=%s with one line naming the variable', (variable, value, message) => {
     const attempt = () => loadConfig({ [variable]: value });
     expect(attempt).toThrow(ConfigError);

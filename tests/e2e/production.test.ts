@@ -1,0 +1,84 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { afterAll, describe, expect, inject, it } from 'vitest';
+import { startDevServer, type DevServer } from '../../src/temporal/dev-server.js';
+import { findFreePort } from '../../src/temporal/ports.js';
+import { createTestDatabase, type TestDatabase } from '../helpers/postgres.js';
+import { waitFor } from '../helpers/processes.js';
+import { startSmtpReceiver, type SmtpReceiver } from '../helpers/smtp-receiver.js';
+
+const children: ChildProcess[] = [];
+let server: DevServer | undefined;
+let smtp: SmtpReceiver | undefined;
+let database: TestDatabase | undefined;
+
+afterAll(async () => {
+  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  await server?.stop();
+  await smtp?.close();
+  await database?.drop();
+});
+
+/** Runs a compiled entry point of `dist/` the way a container would: plain node, no tsx. */
+function runCompiled(entry: 'server' | 'worker', env: NodeJS.ProcessEnv) {
+  let output = '';
+  const child = spawn(process.execPath, [`dist/${entry}.js`], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  children.push(child);
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return { child, output: () => output, exited };
+}
+
+async function post(base: string, path: string, body: object, token?: string): Promise<{ status: number; json: Record<string, unknown> }> {
+  const headers = { 'content-type': 'application/json', ...(token === undefined ? {} : { authorization: `Bearer ${token}` }) };
+  const res = await fetch(`${base}${path}`, { method: 'POST', headers, body: JSON.stringify(body) });
+  return { status: res.status, json: (await res.json()) as Record<string, unknown> };
+}
+
+describe('the production build, API and worker as separate processes', () => {
+  it('builds a workflow bundle the worker loads, serves a sign-in (and an approval with PostgreSQL), exposes SDK metrics, and stops cleanly on SIGTERM', { timeout: 240_000 }, async () => {
+    const build = spawnSync('npm', ['run', '--silent', 'build'], { encoding: 'utf8', timeout: 180_000 });
+    expect(build.status, build.stderr).toBe(0);
+
+    const root = await mkdtemp(join(tmpdir(), 'production-'));
+    server = await startDevServer({ cliPath: inject('temporalCliPath'), dataDir: root, port: await findFreePort(), uiPort: await findFreePort(), namespace: 'default', logger: pino({ level: 'silent' }) });
+    smtp = await startSmtpReceiver();
+    const url = process.env.DATABASE_URL;
+    if (url !== undefined && url !== '') database = await createTestDatabase(url, 'production');
+    const [apiPort, metricsPort] = [await findFreePort(), await findFreePort()];
+    const common = { NODE_ENV: 'production', AUTH_SECRET: randomBytes(32).toString('base64url'), TEMPORAL_ADDRESS: server.address, TEMPORAL_TASK_QUEUE: 'production', SMTP_URL: smtp.url, DATABASE_URL: database?.url ?? '' };
+    const worker = runCompiled('worker', { ...common, DATA_DIR: join(root, 'worker'), WORKER_METRICS_PORT: String(metricsPort) });
+    const api = runCompiled('server', { ...common, DATA_DIR: join(root, 'api'), PORT: String(apiPort) });
+    const base = `http://127.0.0.1:${apiPort}`;
+    await waitFor(() => worker.output().includes('worker polling'), 60_000, 'the worker to poll');
+    await waitFor(async () => (await fetch(`${base}/readyz`).catch(() => undefined))?.status === 200, 60_000, 'the API to be ready');
+    expect(worker.output()).toContain('dist/workflow-bundle.js');
+    expect(worker.output()).not.toContain('Workflow bundle created');
+
+    expect((await post(base, '/auth/sign-in', { email: 'ops@example.com' })).status).toBe(202);
+    const verified = await post(base, '/auth/verify', { email: 'ops@example.com', code: await smtp.codeFor('ops@example.com', 30_000) });
+    expect(verified.status).toBe(200);
+    if (database !== undefined) {
+      const token = String(verified.json.token);
+      const created = await post(base, '/approvals', { title: 'Ship it', approvers: ['ops@example.com'] }, token);
+      expect(created.status).toBe(201);
+      const decided = await post(base, `/approvals/${String(created.json.id)}/decision`, { decision: 'approve' }, token);
+      expect(decided).toMatchObject({ status: 200, json: { status: 'approved' } });
+    }
+
+    const metrics = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+    expect(metrics).toMatch(/temporal_workflow_task_execution_latency|temporal_activity_execution_latency|temporal_worker_task_slots_available/);
+
+    const stopped = Date.now();
+    api.child.kill('SIGTERM');
+    worker.child.kill('SIGTERM');
+    expect(await api.exited).toBe(0);
+    expect(await worker.exited).toBe(0);
+    expect(Date.now() - stopped).toBeLessThan(15_000);
+  });
+});
