@@ -1,4 +1,4 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -8,7 +8,7 @@ import { afterAll, describe, expect, inject, it } from 'vitest';
 import { startDevServer, type DevServer } from '../../src/temporal/dev-server.js';
 import { findFreePort } from '../../src/temporal/ports.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/postgres.js';
-import { waitFor } from '../helpers/processes.js';
+import { type CapturedProcess, spawnCaptured, waitFor } from '../helpers/processes.js';
 import { startSmtpReceiver, type SmtpReceiver } from '../helpers/smtp-receiver.js';
 
 const children: ChildProcess[] = [];
@@ -24,14 +24,8 @@ afterAll(async () => {
 });
 
 /** Runs a compiled entry point of `dist/` the way a container would: plain node, no tsx. */
-function runCompiled(entry: 'server' | 'worker', env: NodeJS.ProcessEnv) {
-  let output = '';
-  const child = spawn(process.execPath, [`dist/${entry}.js`], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  children.push(child);
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { child, output: () => output, exited };
+function runCompiled(entry: 'server' | 'worker', env: NodeJS.ProcessEnv): CapturedProcess {
+  return spawnCaptured(process.execPath, [`dist/${entry}.js`], env, children);
 }
 
 async function post(base: string, path: string, body: object, token?: string): Promise<{ status: number; json: Record<string, unknown> }> {

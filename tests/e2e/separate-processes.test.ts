@@ -1,4 +1,4 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,7 +7,7 @@ import { afterAll, describe, expect, inject, it } from 'vitest';
 import { startDevServer, type DevServer } from '../../src/temporal/dev-server.js';
 import { findFreePort as freePort } from '../../src/temporal/ports.js';
 import { pickPorts, startStack } from '../helpers/npm-start.js';
-import { commandLine, descendantsOf, waitFor } from '../helpers/processes.js';
+import { type CapturedProcess, commandLine, descendantsOf, spawnCaptured, waitFor } from '../helpers/processes.js';
 
 const children: ChildProcess[] = [];
 let server: DevServer | undefined;
@@ -17,13 +17,8 @@ afterAll(async () => {
   await server?.stop();
 });
 
-function run(script: 'api' | 'worker', env: NodeJS.ProcessEnv): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
-  let output = '';
-  const child = spawn('npm', ['run', '--silent', script], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  children.push(child);
-  return { child, output: () => output, exited: new Promise((resolve) => child.once('exit', (code) => resolve(code))) };
+function run(script: 'api' | 'worker', env: NodeJS.ProcessEnv): CapturedProcess {
+  return spawnCaptured('npm', ['run', '--silent', script], env, children);
 }
 
 describe('configuration errors', () => {

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -10,7 +10,7 @@ import { afterAll, describe, expect, inject, it } from 'vitest';
 import { startDevServer, type DevServer } from '../../src/temporal/dev-server.js';
 import { findFreePort } from '../../src/temporal/ports.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/postgres.js';
-import { waitFor } from '../helpers/processes.js';
+import { type CapturedProcess, spawnCaptured, waitFor } from '../helpers/processes.js';
 import { startSmtpReceiver, type SmtpReceiver } from '../helpers/smtp-receiver.js';
 
 const children: ChildProcess[] = [];
@@ -26,13 +26,8 @@ afterAll(async () => {
   await database?.drop();
 });
 
-function run(entry: string, env: NodeJS.ProcessEnv) {
-  let output = '';
-  const child = spawn(process.execPath, ['--import', 'tsx', entry], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  children.push(child);
-  return { child, output: () => output, exited: new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code))) };
+function run(entry: string, env: NodeJS.ProcessEnv): CapturedProcess {
+  return spawnCaptured(process.execPath, ['--import', 'tsx', entry], env, children);
 }
 
 const post = async (base: string, path: string, body: object) => {

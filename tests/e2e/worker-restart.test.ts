@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -8,7 +8,7 @@ import { afterAll, describe, expect, inject, it } from 'vitest';
 import { startDevServer, type DevServer } from '../../src/temporal/dev-server.js';
 import { findFreePort } from '../../src/temporal/ports.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/postgres.js';
-import { waitFor } from '../helpers/processes.js';
+import { type CapturedProcess, spawnCaptured, waitFor } from '../helpers/processes.js';
 import { startSmtpReceiver, type SmtpReceiver } from '../helpers/smtp-receiver.js';
 
 const children: ChildProcess[] = [];
@@ -23,15 +23,9 @@ afterAll(async () => {
   await database?.drop();
 });
 
-function run(script: 'api' | 'worker', env: NodeJS.ProcessEnv): { child: ChildProcess; output: () => string; exited: Promise<unknown> } {
-  let output = '';
+function run(script: 'api' | 'worker', env: NodeJS.ProcessEnv): CapturedProcess {
   // node directly (not through npm) so that SIGKILL hits the worker itself.
-  const entry = script === 'api' ? 'src/server.ts' : 'src/worker.ts';
-  const child = spawn(process.execPath, ['--import', 'tsx', entry], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  children.push(child);
-  return { child, output: () => output, exited: new Promise((resolve) => child.once('exit', resolve)) };
+  return spawnCaptured(process.execPath, ['--import', 'tsx', script === 'api' ? 'src/server.ts' : 'src/worker.ts'], env, children);
 }
 
 describe('a worker killed between sign-in and verify', () => {

@@ -1,3 +1,4 @@
+import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 
 /**
@@ -81,4 +82,32 @@ export function killTree(root: number): void {
       // already gone
     }
   }
+}
+
+/** A child process whose output the test reads. */
+export interface CapturedProcess {
+  readonly child: ChildProcess;
+  /** Everything it printed so far (stdout and stderr). */
+  output(): string;
+  /** Resolves with the exit code (null when a signal ended it). */
+  readonly exited: Promise<number | null>;
+}
+
+/**
+ * Spawns a process with extra environment variables, capturing its output,
+ * and records it in `registry` so the test's `afterAll` can kill leftovers.
+ *
+ * @param command - the executable
+ * @param args - its arguments
+ * @param env - variables added to this process's environment
+ * @param registry - where the child is recorded
+ * @returns the running process
+ */
+export function spawnCaptured(command: string, args: readonly string[], env: NodeJS.ProcessEnv, registry: ChildProcess[]): CapturedProcess {
+  let output = '';
+  const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  registry.push(child);
+  return { child, output: () => output, exited: new Promise((resolve) => child.once('exit', (code) => resolve(code))) };
 }
