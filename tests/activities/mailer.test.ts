@@ -1,5 +1,4 @@
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
@@ -11,20 +10,12 @@ import { mailDomain, messageIdFor } from '../../src/mail/message-id.js';
 import { createLogger } from '../../src/utils/logger.js';
 import { deliveryFingerprint } from '../../src/utils/secrets.js';
 import { startSmtpReceiver, type SmtpReceiver } from '../helpers/smtp-receiver.js';
+import { closedPort } from '../helpers/net.js';
 
 const logs: string[] = [];
 const logger = createLogger('debug', 'mailer-test', new Writable({ write: (chunk: Buffer, _e, done) => done(void logs.push(chunk.toString())) }));
 const mail = (to: string): OutgoingMail => ({ to, subject: 'Hello', text: 'Plain 123456 text', html: '<p>Html</p>' });
 
-/** A port nothing listens on. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
-}
 
 async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
   return promise.then(

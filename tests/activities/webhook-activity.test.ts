@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createServer as createHttpServer } from 'node:http';
-import { createServer, type AddressInfo } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { DefaultLogger } from '@temporalio/worker';
@@ -13,6 +13,7 @@ import { verifyWebhook, webhookSigningSecret } from '../../src/utils/webhook-sig
 import { sampleApproval, sampleDecision } from '../helpers/sample-approval.js';
 import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook-receiver.js';
 import { failureOf } from '../helpers/activity-env.js';
+import { closedPort } from '../helpers/net.js';
 
 const SECRET = 'a-test-secret-of-at-least-32-characters!';
 const logs: string[] = [];
@@ -38,15 +39,6 @@ function delivery(url: string): DeliverWebhookInput {
   return { url, webhookId: `wh_${randomUUID()}`, approval };
 }
 
-/** A local port nothing listens on. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
-}
 
 const logLines = () => logs.map((line) => JSON.parse(line) as Record<string, unknown>);
 

@@ -1,27 +1,14 @@
 import { spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pino } from 'pino';
-import { afterAll, describe, expect, inject, it } from 'vitest';
-import { startDevServer, type DevServer } from '../../src/temporal/dev-server.js';
+import { afterAll, describe, expect, it } from 'vitest';
 import { findFreePort } from '../../src/temporal/ports.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/postgres.js';
 import { type CapturedProcess, spawnCaptured, waitFor } from '../helpers/processes.js';
-import { startSmtpReceiver, type SmtpReceiver } from '../helpers/smtp-receiver.js';
+import { startProcessServices, type ProcessServices } from '../helpers/process-services.js';
 
 const children: ChildProcess[] = [];
-let server: DevServer | undefined;
-let smtp: SmtpReceiver | undefined;
-let database: TestDatabase | undefined;
-
-afterAll(async () => {
-  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-  await server?.stop();
-  await smtp?.close();
-  await database?.drop();
-});
+let services: ProcessServices | undefined;
+afterAll(() => services?.stop());
 
 /** Runs a compiled entry point of `dist/` the way a container would: plain node, no tsx. */
 function runCompiled(entry: 'server' | 'worker', env: NodeJS.ProcessEnv): CapturedProcess {
@@ -39,11 +26,8 @@ describe('the production build, API and worker as separate processes', () => {
     const build = spawnSync('npm', ['run', '--silent', 'build'], { encoding: 'utf8', timeout: 180_000 });
     expect(build.status, build.stderr).toBe(0);
 
-    const root = await mkdtemp(join(tmpdir(), 'production-'));
-    server = await startDevServer({ cliPath: inject('temporalCliPath'), dataDir: root, port: await findFreePort(), uiPort: await findFreePort(), namespace: 'default', logger: pino({ level: 'silent' }) });
-    smtp = await startSmtpReceiver();
-    const url = process.env.DATABASE_URL;
-    if (url !== undefined && url !== '') database = await createTestDatabase(url, 'production');
+    services = await startProcessServices('production', children);
+    const { root, server, smtp, database } = services;
     const [apiPort, metricsPort] = [await findFreePort(), await findFreePort()];
     const common = { NODE_ENV: 'production', AUTH_SECRET: randomBytes(32).toString('base64url'), TEMPORAL_ADDRESS: server.address, TEMPORAL_TASK_QUEUE: 'production', SMTP_URL: smtp.url, DATABASE_URL: database?.url ?? '' };
     const worker = runCompiled('worker', { ...common, DATA_DIR: join(root, 'worker'), WORKER_METRICS_PORT: String(metricsPort) });

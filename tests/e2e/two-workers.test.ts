@@ -1,30 +1,18 @@
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
-import { pino } from 'pino';
-import { afterAll, describe, expect, inject, it } from 'vitest';
-import { startDevServer, type DevServer } from '../../src/temporal/dev-server.js';
+import { afterAll, describe, expect, it } from 'vitest';
 import { findFreePort } from '../../src/temporal/ports.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/postgres.js';
 import { type CapturedProcess, spawnCaptured, waitFor } from '../helpers/processes.js';
-import { startSmtpReceiver, type SmtpReceiver } from '../helpers/smtp-receiver.js';
+import { startProcessServices, type ProcessServices } from '../helpers/process-services.js';
 
 const children: ChildProcess[] = [];
-let server: DevServer | undefined;
-let smtp: SmtpReceiver | undefined;
-let database: TestDatabase | undefined;
+let services: ProcessServices | undefined;
 const sharedDatabaseUrl = process.env.DATABASE_URL ?? '';
 
-afterAll(async () => {
-  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-  await server?.stop();
-  await smtp?.close();
-  await database?.drop();
-});
+afterAll(() => services?.stop());
 
 function run(entry: string, env: NodeJS.ProcessEnv): CapturedProcess {
   return spawnCaptured(process.execPath, ['--import', 'tsx', entry], env, children);
@@ -38,11 +26,9 @@ const post = async (base: string, path: string, body: object) => {
 // Scaling out needs one database for all processes (sessions and deliveries are shared state): PostgreSQL.
 describe.skipIf(sharedDatabaseUrl === '')('two workers on one task queue', () => {
   it('share the work, and one can be stopped mid-flow without losing any sign-in', { timeout: 240_000 }, async () => {
-    const root = await mkdtemp(join(tmpdir(), 'two-workers-'));
-    server = await startDevServer({ cliPath: inject('temporalCliPath'), dataDir: root, port: await findFreePort(), uiPort: await findFreePort(), namespace: 'default', logger: pino({ level: 'silent' }) });
-    const mailbox = await startSmtpReceiver();
-    smtp = mailbox;
-    database = await createTestDatabase(sharedDatabaseUrl, 'two_workers');
+    services = await startProcessServices('two-workers', children);
+    const { root, server, smtp: mailbox, database } = services;
+    if (database === undefined) throw new Error('unreachable: the suite is skipped without DATABASE_URL');
     const common = { AUTH_SECRET: randomBytes(32).toString('base64url'), TEMPORAL_ADDRESS: server.address, TEMPORAL_TASK_QUEUE: 'two-workers', SMTP_URL: mailbox.url, DATABASE_URL: database.url, RATE_LIMIT_PER_MINUTE: '0' };
     const apiPort = await findFreePort();
     const base = `http://127.0.0.1:${apiPort}`;

@@ -1,27 +1,14 @@
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pino } from 'pino';
-import { afterAll, describe, expect, inject, it } from 'vitest';
-import { startDevServer, type DevServer } from '../../src/temporal/dev-server.js';
+import { afterAll, describe, expect, it } from 'vitest';
 import { findFreePort } from '../../src/temporal/ports.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/postgres.js';
 import { type CapturedProcess, spawnCaptured, waitFor } from '../helpers/processes.js';
-import { startSmtpReceiver, type SmtpReceiver } from '../helpers/smtp-receiver.js';
+import { startProcessServices, type ProcessServices } from '../helpers/process-services.js';
 
 const children: ChildProcess[] = [];
-let server: DevServer | undefined;
-let smtp: SmtpReceiver | undefined;
-let database: TestDatabase | undefined;
-
-afterAll(async () => {
-  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-  await server?.stop();
-  await smtp?.close();
-  await database?.drop();
-});
+let services: ProcessServices | undefined;
+afterAll(() => services?.stop());
 
 function run(script: 'api' | 'worker', env: NodeJS.ProcessEnv): CapturedProcess {
   // node directly (not through npm) so that SIGKILL hits the worker itself.
@@ -30,18 +17,8 @@ function run(script: 'api' | 'worker', env: NodeJS.ProcessEnv): CapturedProcess 
 
 describe('a worker killed between sign-in and verify', () => {
   it('loses nothing: a new worker picks the workflow up and the code still works', { timeout: 180_000 }, async () => {
-    const root = await mkdtemp(join(tmpdir(), 'worker-restart-'));
-    server = await startDevServer({
-      cliPath: inject('temporalCliPath'),
-      dataDir: root,
-      port: await findFreePort(),
-      uiPort: await findFreePort(),
-      namespace: 'default',
-      logger: pino({ level: 'silent' }),
-    });
-    smtp = await startSmtpReceiver();
-    const sharedUrl = process.env.DATABASE_URL;
-    if (sharedUrl !== undefined && sharedUrl !== '') database = await createTestDatabase(sharedUrl, 'worker_restart');
+    services = await startProcessServices('worker-restart', children);
+    const { root, server, smtp, database } = services;
     const common = {
       TEMPORAL_ADDRESS: server.address,
       TEMPORAL_TASK_QUEUE: 'worker-restart',

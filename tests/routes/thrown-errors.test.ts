@@ -1,4 +1,3 @@
-import { createServer } from 'node:net';
 import { ApplicationFailure, Client, Connection, ServiceError, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,16 +6,8 @@ import { DatabaseUnavailableError } from '../../src/db/errors.js';
 import { AppError } from '../../src/utils/app-error.js';
 import { withTimeout } from '../../src/utils/timeout.js';
 import { buildTestApp } from './build-test-app.js';
+import { closedPort } from '../helpers/net.js';
 
-/** A local port nothing listens on (bound, then released). */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
-}
 
 let app: App;
 let port: number;

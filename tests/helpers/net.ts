@@ -1,0 +1,16 @@
+import { createServer } from 'node:net';
+
+/**
+ * A local port nothing listens on (bound for a moment, then released), for
+ * tests of "the other side is not there".
+ *
+ * @returns the port
+ */
+export async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  if (address === null || typeof address === 'string') throw new Error('no port');
+  return address.port;
+}
