@@ -14,7 +14,10 @@ export interface TemporalTarget {
  * Builds the Temporal connection from the standard Temporal environment
  * configuration (`TEMPORAL_ADDRESS`, `TEMPORAL_NAMESPACE`, `TEMPORAL_API_KEY`,
  * `TEMPORAL_TLS_*`, `TEMPORAL_PROFILE` and the TOML profile file), so Temporal
- * Cloud works by configuration alone.
+ * Cloud works by configuration alone: a profile may supply the address, the
+ * namespace, an API key and mTLS; `TEMPORAL_ADDRESS` and `TEMPORAL_NAMESPACE`
+ * win over it. The embedded dev server (no `TEMPORAL_ADDRESS`) is reached
+ * plainly, so a profile meant for another cluster never applies to it.
  *
  * @param config - the parsed service configuration
  * @param devServerAddress - the embedded dev server's address, used when `TEMPORAL_ADDRESS` is unset
@@ -26,19 +29,25 @@ export function resolveTemporalTarget(
   devServerAddress?: string,
   env: NodeJS.ProcessEnv = process.env,
 ): TemporalTarget {
-  const address = config.temporal.address ?? devServerAddress;
-  if (address === undefined) {
-    throw new Error('TEMPORAL_ADDRESS is not set and no embedded dev server is running (use `npm start`)');
+  const { taskQueue } = config.temporal;
+  if (config.temporal.address === undefined && devServerAddress !== undefined) {
+    const connectionOptions = { address: devServerAddress };
+    return { address: devServerAddress, namespace: config.temporal.namespace, taskQueue, connectionOptions };
   }
   const vars: Record<string, string> = {};
   for (const [key, value] of Object.entries(env)) if (value !== undefined) vars[key] = value;
-  vars.TEMPORAL_ADDRESS = address;
-  vars.TEMPORAL_NAMESPACE = config.temporal.namespace;
+  if (config.temporal.address !== undefined) vars.TEMPORAL_ADDRESS = config.temporal.address;
   const loaded = loadClientConnectConfig({ overrideEnvVars: vars });
+  const address = config.temporal.address ?? loaded.connectionOptions.address;
+  if (address === undefined || address === '') {
+    throw new Error(
+      'TEMPORAL_ADDRESS is not set, no Temporal profile names an address, and no embedded dev server is running (use `npm start`)',
+    );
+  }
   return {
     address,
     namespace: loaded.namespace ?? config.temporal.namespace,
-    taskQueue: config.temporal.taskQueue,
+    taskQueue,
     connectionOptions: { ...loaded.connectionOptions, address },
   };
 }
