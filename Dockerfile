@@ -11,7 +11,12 @@ ARG NODE_IMAGE=node:26-trixie-slim
 FROM ${NODE_IMAGE} AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+# The Temporal core bridge ships native builds for five platforms (~28 MB
+# each); keep only this image's own.
+RUN npm ci --omit=dev --no-audit --no-fund \
+  && npm cache clean --force \
+  && find node_modules/@temporalio/core-bridge/releases -mindepth 1 -maxdepth 1 \
+       ! -name "$(uname -m)-unknown-linux-gnu" -exec rm -rf {} +
 
 # 2. build: all dependencies, compile to dist/ and write the prebuilt
 #    workflow bundle (dist/workflow-bundle.js).

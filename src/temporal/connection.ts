@@ -35,7 +35,8 @@ export function resolveTemporalTarget(
     return { address: devServerAddress, namespace: config.temporal.namespace, taskQueue, connectionOptions };
   }
   const vars: Record<string, string> = {};
-  for (const [key, value] of Object.entries(env)) if (value !== undefined) vars[key] = value;
+  // An empty variable counts as unset, as everywhere in this service's configuration.
+  for (const [key, value] of Object.entries(env)) if (value !== undefined && value.trim() !== '') vars[key] = value;
   if (config.temporal.address !== undefined) vars.TEMPORAL_ADDRESS = config.temporal.address;
   const loaded = loadClientConnectConfig({ overrideEnvVars: vars });
   const address = config.temporal.address ?? loaded.connectionOptions.address;

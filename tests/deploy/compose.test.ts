@@ -118,7 +118,7 @@ describe('docker-compose.yml', () => {
       const env = app.environment as Doc;
       expect(env.NODE_ENV).toBe('production');
       expect(String(env.DATABASE_URL)).toMatch(/@postgresql:5432\/\$\{APP_DB_NAME:-app\}$/);
-      expect(env.TEMPORAL_ADDRESS).toBe('temporal:7233');
+      expect(env.TEMPORAL_ADDRESS).toBe('${TEMPORAL_ADDRESS:-temporal:7233}');
     }
   });
 

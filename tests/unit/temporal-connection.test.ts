@@ -51,6 +51,12 @@ describe('resolveTemporalTarget', () => {
     expect(target2.connectionOptions.address).toBe('other.tmprl.cloud:7233');
   });
 
+  it('treats empty Temporal variables as unset (compose passes them through empty)', () => {
+    const env = { ...noFile, TEMPORAL_ADDRESS: 'temporal:7233', TEMPORAL_API_KEY: '', TEMPORAL_TLS: ' ' };
+    const target = resolveTemporalTarget(loadConfig(env), undefined, env);
+    expect(target.connectionOptions).toEqual({ address: 'temporal:7233' });
+  });
+
   it('never applies a profile to the embedded dev server', () => {
     const env = { TEMPORAL_CONFIG_FILE: profileFile, TEMPORAL_PROFILE: 'cloud' };
     const target = resolveTemporalTarget(loadConfig(env), '127.0.0.1:7233', env);
