@@ -108,6 +108,7 @@ describe('docker-compose.yml', () => {
     const api = service(doc, 'api');
     const worker = service(doc, 'worker');
     expect(worker.image).toBe(api.image);
+    expect([api.build, worker.build]).toEqual(['.', '.']);
     expect(api.command).toEqual(['node', 'dist/server.js']);
     expect(worker.command).toEqual(['node', 'dist/worker.js']);
     // Scaling (`--scale worker=N`) needs no fixed container name and no host port.
