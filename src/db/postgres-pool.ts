@@ -61,9 +61,12 @@ export class DisposingPostgresPool implements PostgresPool {
 
   /**
    * @param config - `pg` pool options
-   * @param logger - receives errors of idle connections (which would otherwise crash the process)
+   * @param logger - receives errors of idle and checked-out connections (which would otherwise crash the process)
    */
-  constructor(config: PoolConfig, logger: Logger) {
+  constructor(
+    config: PoolConfig,
+    private readonly logger: Logger,
+  ) {
     this.pool = new Pool(config);
     this.pool.on('error', (error) => {
       logger.warn({ err: error }, 'idle PostgreSQL connection failed');
@@ -71,12 +74,28 @@ export class DisposingPostgresPool implements PostgresPool {
   }
 
   /**
-   * Checks a connection out of the pool.
+   * Checks a connection out of the pool. While it is out, a socket error (e.g.
+   * a reset during a query or between two queries of a transaction) is logged
+   * here: `pg-pool` removes its own listener from a checked-out client, and an
+   * `'error'` event nobody listens to would be an uncaught exception that ends
+   * the process. The work on the connection fails on its own (the query
+   * rejects), and the broken client is dropped from the pool on release.
    *
    * @returns a client that Kysely releases after use
    */
   async connect(): Promise<PostgresPoolClient> {
-    return disposingClient(await this.pool.connect());
+    const client = await this.pool.connect();
+    const onError = (error: Error): void => {
+      this.logger.warn({ err: error }, 'PostgreSQL connection in use failed');
+    };
+    client.on('error', onError);
+    return disposingClient({
+      query: (sql, values) => client.query(sql, values),
+      release: (error) => {
+        client.removeListener('error', onError);
+        client.release(error);
+      },
+    });
   }
 
   /** Closes every connection; idempotent. Later `connect` calls reject. */
