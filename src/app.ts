@@ -4,6 +4,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
+import { clientErrorHandler } from './plugins/client-errors.js';
 import { errorHandler, sendAppError } from './plugins/error-handler.js';
 import { BODY_LIMIT_BYTES, toAppError } from './plugins/error-mapping.js';
 import { metrics } from './plugins/metrics.js';
@@ -55,6 +56,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     frameworkErrors: (error, _request, reply) => {
       sendAppError(reply, toAppError(error).error);
     },
+    // Errors of Node's HTTP parser, before Fastify sees a request (e.g. headers over 16 KiB).
+    clientErrorHandler,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.addHook('onRequest', async (request, reply) => {

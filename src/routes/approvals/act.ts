@@ -3,7 +3,7 @@ import { requireSession, sessionOf } from '../../plugins/authenticate.js';
 import type { ApprovalService } from '../../services/approval-service.js';
 import type { SessionService } from '../../services/session-service.js';
 import { BEARER_SECURITY, errorResponses } from '../schemas.js';
-import { ApprovalParams, ApprovalSchema, DecisionBody } from './schemas.js';
+import { ApprovalParams, ApprovalSchema, DecisionBody, approvalId } from './schemas.js';
 
 /** `POST /approvals/:id/decision` and `POST /approvals/:id/cancel`. */
 export const actOnApprovalRoutes: FastifyPluginCallbackTypebox<{ approvals: ApprovalService; sessions: SessionService }> = (app, options, done) => {
@@ -26,7 +26,7 @@ export const actOnApprovalRoutes: FastifyPluginCallbackTypebox<{ approvals: Appr
       },
     },
     async (request) =>
-      options.approvals.decide(sessionOf(request).user.email, request.params.id, request.body.decision, request.body.comment ?? null),
+      options.approvals.decide(sessionOf(request).user.email, approvalId(request.params.id), request.body.decision, request.body.comment ?? null),
   );
 
   app.post(
@@ -38,10 +38,11 @@ export const actOnApprovalRoutes: FastifyPluginCallbackTypebox<{ approvals: Appr
         tags: ['approvals'],
         security: [...BEARER_SECURITY],
         params: ApprovalParams,
-        response: { 200: ApprovalSchema, ...errorResponses(400, 'unauthorized', 'forbidden', 'not_found', 'not_pending', 'too_many_requests', 500, 503) },
+        // 413: the route takes no body, but one over the limit is refused before anything else looks at it.
+        response: { 200: ApprovalSchema, ...errorResponses(400, 'unauthorized', 'forbidden', 'not_found', 'not_pending', 413, 'too_many_requests', 500, 503) },
       },
     },
-    async (request) => options.approvals.cancel(sessionOf(request).user.email, request.params.id),
+    async (request) => options.approvals.cancel(sessionOf(request).user.email, approvalId(request.params.id)),
   );
   done();
 };

@@ -3,7 +3,7 @@ import { requireSession, sessionOf } from '../../plugins/authenticate.js';
 import type { ApprovalService } from '../../services/approval-service.js';
 import type { SessionService } from '../../services/session-service.js';
 import { BEARER_SECURITY, errorResponses } from '../schemas.js';
-import { ApprovalPage, ApprovalParams, ApprovalSchema, ListQuery } from './schemas.js';
+import { ApprovalPage, ApprovalParams, ApprovalSchema, ListQuery, approvalId } from './schemas.js';
 
 /** `GET /approvals/:id` and `GET /approvals`: only approvals the caller takes part in. */
 export const readApprovalRoutes: FastifyPluginCallbackTypebox<{ approvals: ApprovalService; sessions: SessionService }> = (app, options, done) => {
@@ -19,10 +19,11 @@ export const readApprovalRoutes: FastifyPluginCallbackTypebox<{ approvals: Appro
         tags: ['approvals'],
         security: [...BEARER_SECURITY],
         params: ApprovalParams,
-        response: { 200: ApprovalSchema, ...errorResponses('unauthorized', 'not_found', 'too_many_requests', 500, 503) },
+        // 400: an id that is not a valid URL component or is longer than the router takes.
+        response: { 200: ApprovalSchema, ...errorResponses(400, 'unauthorized', 'not_found', 'too_many_requests', 500, 503) },
       },
     },
-    async (request) => options.approvals.get(sessionOf(request).user.email, request.params.id),
+    async (request) => options.approvals.get(sessionOf(request).user.email, approvalId(request.params.id)),
   );
 
   app.get(

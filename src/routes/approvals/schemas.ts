@@ -44,8 +44,20 @@ export const DecisionBody = Type.Object({
   comment: Type.Optional(Type.String({ maxLength: 2000 })),
 });
 
-/** `:id` in approval paths (any string; unknown or malformed ids answer 404). */
+/** `:id` in approval paths (any string; unknown ids answer 404, ids that are no valid URL component or too long for the router 400). */
 export const ApprovalParams = Type.Object({ id: Type.String({ maxLength: 200 }) });
+
+/**
+ * The approval id a path names: ids are lower-case UUIDs, and the database's
+ * `uuid` type ignores case while Temporal workflow ids do not, so an
+ * upper-case id would be found on read but refused as "not pending" on act.
+ *
+ * @param raw - the `:id` path parameter
+ * @returns the id in lower case
+ */
+export function approvalId(raw: string): string {
+  return raw.toLowerCase();
+}
 
 /** `GET /approvals` query. */
 export const ListQuery = Type.Object({

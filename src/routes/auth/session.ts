@@ -34,7 +34,8 @@ export const sessionRoutes: FastifyPluginCallbackTypebox<{ sessions: SessionServ
         summary: 'Revoke the session; the token is dead from then on',
         tags: ['auth'],
         security: [...BEARER_SECURITY],
-        response: { 204: { type: 'null', description: 'Signed out' }, ...errorResponses(400, 'unauthorized', 'too_many_requests', 500, 503) },
+        // 413: no body is needed, but one over the limit is refused before anything else looks at it.
+        response: { 204: { type: 'null', description: 'Signed out' }, ...errorResponses(400, 'unauthorized', 413, 'too_many_requests', 500, 503) },
       },
     },
     async (request, reply) => {
