@@ -3,7 +3,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['tests/**/*.test.ts'],
-    // The chaos suite kills processes for minutes; `npm run test:chaos` runs it (vitest.chaos.config.ts).
+    // The chaos suite kills processes and holds 5 s bounds, so it runs on its own after this one
+    // (`npm run test:chaos`, the last step of `npm test`), not beside other files on 2 cores.
     exclude: ['tests/chaos/**', 'node_modules/**'],
     pool: 'forks',
     globalSetup: ['tests/helpers/global-setup.ts'],

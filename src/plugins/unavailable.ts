@@ -9,6 +9,16 @@ import { TimeoutError } from '../utils/timeout.js';
  */
 const UNAVAILABLE_GRPC_CODES: ReadonlySet<number> = new Set([1, 4, 8, 14]);
 
+/**
+ * The gRPC error detail Temporal sends (with FAILED_PRECONDITION) when a
+ * workflow cannot take an Update because its last workflow task failed or
+ * timed out, e.g. the worker running it was killed: transient, until a worker
+ * completes a new workflow task. Found in the raw `grpc-status-details-bin`,
+ * also when nested in an Update-with-Start's MultiOperationExecutionFailure.
+ */
+const WORKFLOW_NOT_READY = 'temporal.api.errordetails.v1.WorkflowNotReadyFailure';
+const FAILED_PRECONDITION = 9;
+
 /** grpc-js' message when `Connection.connect()` / `ensureConnected()` finds no server in time. */
 const TEMPORAL_CONNECTION_MESSAGES = [/^Failed to connect before the deadline/];
 
@@ -39,13 +49,25 @@ function isOwnUnavailable(err: Error): boolean {
 }
 
 function isTemporalUnavailable(err: Error): boolean {
-  if (isGrpcServiceError(err)) return UNAVAILABLE_GRPC_CODES.has(err.code);
+  if (isGrpcServiceError(err)) return UNAVAILABLE_GRPC_CODES.has(err.code) || isWorkflowNotReady(err);
   if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError) return true;
   if (TEMPORAL_CONNECTION_MESSAGES.some((pattern) => pattern.test(err.message))) return true;
   // A ServiceError wrapping a gRPC status is judged by that status (INVALID_ARGUMENT is
   // our bug, not an outage); one without ("Failed to connect", "Unexpected error while
   // making gRPC request") means the service could not be reached.
   return err instanceof ServiceError && !hasGrpcCause(err);
+}
+
+/** What is read of a grpc-js error (the type `isGrpcServiceError` narrows to). */
+interface GrpcStatusError {
+  readonly code: number;
+  readonly metadata: { get(key: string): (string | Buffer)[] };
+}
+
+function isWorkflowNotReady(err: GrpcStatusError): boolean {
+  if (err.code !== FAILED_PRECONDITION) return false;
+  const details = err.metadata.get('grpc-status-details-bin');
+  return details.some((value) => (typeof value === 'string' ? value : value.toString('latin1')).includes(WORKFLOW_NOT_READY));
 }
 
 function hasGrpcCause(err: Error): boolean {
