@@ -17,15 +17,23 @@ port=${ADDRESS##*:}
 ip=$(getent ahostsv4 "$host" 2>/dev/null | awk 'NR == 1 { print $1 }' || true)
 [ -n "$ip" ] && ADDRESS="$ip:$port"
 
-attempt=1
-until temporal operator cluster health --address "$ADDRESS" >/dev/null 2>&1; do
-  if [ "$attempt" -ge "$ATTEMPTS" ]; then
-    echo "Temporal at $ADDRESS is not healthy after $ATTEMPTS attempts" >&2
-    exit 1
-  fi
-  attempt=$((attempt + 1))
-  sleep 2
-done
+# wait_for WHAT COMMAND...: runs COMMAND every 2 s until it succeeds, at most
+# $ATTEMPTS times; then gives up naming WHAT.
+wait_for() {
+  what=$1
+  shift
+  attempt=1
+  until "$@" >/dev/null 2>&1; do
+    if [ "$attempt" -ge "$ATTEMPTS" ]; then
+      echo "$what after $ATTEMPTS attempts" >&2
+      exit 1
+    fi
+    attempt=$((attempt + 1))
+    sleep 2
+  done
+}
+
+wait_for "Temporal at $ADDRESS is not healthy" temporal operator cluster health --address "$ADDRESS"
 echo "Temporal at $ADDRESS is healthy"
 
 if temporal operator namespace describe --address "$ADDRESS" --namespace "$NAMESPACE" >/dev/null 2>&1; then
@@ -41,15 +49,7 @@ list_attributes() {
   temporal operator search-attribute list --address "$ADDRESS" --namespace "$NAMESPACE" -o json
 }
 if [ -n "${SEARCH_ATTRIBUTES:-}" ]; then
-  attempt=1
-  until list_attributes >/dev/null 2>&1; do
-    if [ "$attempt" -ge "$ATTEMPTS" ]; then
-      echo "namespace '$NAMESPACE' is not usable after $ATTEMPTS attempts" >&2
-      exit 1
-    fi
-    attempt=$((attempt + 1))
-    sleep 2
-  done
+  wait_for "namespace '$NAMESPACE' is not usable" list_attributes
 fi
 
 for spec in $(echo "${SEARCH_ATTRIBUTES:-}" | tr ',' ' '); do
