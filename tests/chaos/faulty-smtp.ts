@@ -2,6 +2,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import PostalMime from 'postal-mime';
 import { SMTPServer, type SMTPServerDataStream } from 'smtp-server';
 import { waitFor } from '../helpers/processes.js';
+import { PLAIN_SMTP_OPTIONS } from '../helpers/smtp-options.js';
 import { extractCode } from '../helpers/smtp-receiver.js';
 
 /** A mail as the chaos receiver took it (answered `250` on a live connection). */
@@ -65,13 +66,7 @@ export async function startFaultySmtp(delayMs: number): Promise<FaultySmtp> {
   let discarded = 0;
 
   const server = new SMTPServer({
-    authOptional: true,
-    allowInsecureAuth: true,
-    hideSTARTTLS: true,
-    disabledCommands: ['STARTTLS'],
-    logger: false,
-    closeTimeout: 1_000,
-    onAuth: (auth, _session, callback) => callback(null, { user: auth.username ?? 'anonymous' }),
+    ...PLAIN_SMTP_OPTIONS,
     onClose: (session) => {
       closedSessions.add(session.id);
     },

@@ -1,6 +1,7 @@
 import type { AddressInfo, Socket } from 'node:net';
 import PostalMime from 'postal-mime';
 import { SMTPServer, type SMTPServerDataStream } from 'smtp-server';
+import { PLAIN_SMTP_OPTIONS } from '../helpers/smtp-options.js';
 import { extractCode } from '../helpers/smtp-receiver.js';
 
 /** One try of the client at this server, as the server saw it. */
@@ -65,12 +66,8 @@ export async function startFaultySmtp(): Promise<FaultySmtp> {
   let hangLeft = 0;
 
   const server = new SMTPServer({
-    authOptional: true,
-    allowInsecureAuth: true,
-    hideSTARTTLS: true,
-    disabledCommands: ['STARTTLS'],
+    ...PLAIN_SMTP_OPTIONS,
     disableReverseLookup: true,
-    logger: false,
     closeTimeout: 500,
     onConnect: (_session, callback) => {
       if (hangLeft === 0) {

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { readBody, type SiteverifyRequest } from '../helpers/fake-turnstile.js';
 
 /**
  * One answer of the scripted siteverify: an HTTP status with a JSON body,
@@ -49,12 +50,6 @@ export interface ScriptedTurnstile {
   close(): Promise<void>;
 }
 
-async function readForm(request: IncomingMessage): Promise<URLSearchParams> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of request) chunks.push(chunk as Buffer);
-  return new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
-}
-
 const describeStep = (step: SiteverifyStep) =>
   typeof step === 'string' ? step : `${step.status} ${JSON.stringify(step.body['error-codes'] ?? [])}`;
 
@@ -69,12 +64,12 @@ export async function startScriptedTurnstile(): Promise<ScriptedTurnstile> {
   const calls: SiteverifyCall[] = [];
   const scripts = new Map<string, readonly SiteverifyStep[]>();
 
-  const answer = (form: URLSearchParams, request: IncomingMessage, response: ServerResponse): void => {
-    const token = form.get('response') ?? '';
+  const answer = (form: SiteverifyRequest, request: IncomingMessage, response: ServerResponse): void => {
+    const token = form.response;
     const steps = scripts.get(token) ?? [PASS];
     const index = calls.filter((call) => call.token === token).length;
     const step = steps[Math.min(index, steps.length - 1)] ?? PASS;
-    calls.push({ at: Date.now(), token, secret: form.get('secret') ?? '', idempotencyKey: form.get('idempotency_key') ?? '', step: describeStep(step) });
+    calls.push({ at: Date.now(), token, secret: form.secret, idempotencyKey: form.idempotency_key, step: describeStep(step) });
     if (step === 'hang') return;
     if (step === 'reset') {
       request.socket.destroy();
@@ -84,7 +79,7 @@ export async function startScriptedTurnstile(): Promise<ScriptedTurnstile> {
   };
 
   const server = createServer((request, response) => {
-    readForm(request)
+    readBody(request)
       .then((form) => answer(form, request, response))
       .catch(() => response.writeHead(400).end());
   });

@@ -30,7 +30,13 @@ type Answer = { status: number; body: Record<string, unknown> };
 const rejection = (code: string): Answer => ({ status: 200, body: { success: false, 'error-codes': [code] } });
 const success: Answer = { status: 200, body: { success: true, 'error-codes': [], hostname: 'localhost' } };
 
-async function readBody(request: IncomingMessage): Promise<SiteverifyRequest> {
+/**
+ * Reads a siteverify request body, form-encoded or JSON (missing fields are '').
+ *
+ * @param request - the incoming request
+ * @returns the fields siteverify takes
+ */
+export async function readBody(request: IncomingMessage): Promise<SiteverifyRequest> {
   const chunks: Buffer[] = [];
   for await (const chunk of request) chunks.push(chunk as Buffer);
   const text = Buffer.concat(chunks).toString('utf8');

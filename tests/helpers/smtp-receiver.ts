@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import PostalMime from 'postal-mime';
 import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
+import { PLAIN_SMTP_OPTIONS } from './smtp-options.js';
 
 /** A mail as the receiver got it. */
 export interface ReceivedMail {
@@ -115,13 +116,7 @@ export async function startSmtpReceiver(options: SmtpReceiverOptions = {}): Prom
   };
 
   const server = new SMTPServer({
-    authOptional: true,
-    allowInsecureAuth: true,
-    hideSTARTTLS: true,
-    disabledCommands: ['STARTTLS'],
-    logger: false,
-    closeTimeout: 1_000,
-    onAuth: (auth, _session, callback) => callback(null, { user: auth.username ?? 'anonymous' }),
+    ...PLAIN_SMTP_OPTIONS,
     onRcptTo: (address, _session, callback) => {
       if (rejected.has(address.address.toLowerCase())) callback(smtpError('Mailbox unavailable', 550));
       else callback();
