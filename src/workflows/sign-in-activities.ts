@@ -25,13 +25,20 @@ const SESSION_OPTIONS: LocalActivityOptions = {
   retry: { initialInterval: '200ms', backoffCoefficient: 2, maximumInterval: '2s', nonRetryableErrorTypes: ['session_conflict'] },
 };
 const { createSessionActivity } = proxyActivities<Activities>(SESSION_OPTIONS);
-// Since the patch below: the same activity as a local activity, run by the worker that runs the
-// verify's workflow task, which saves the activity task's trip through the server while the
-// verify waits. Same timeouts and retries; the activity is idempotent either way.
+// Between the two patches below, the same activity ran as a local activity. Withdrawn: a local
+// activity runs before the workflow task that accepted the verify is recorded. If that task is not
+// recorded (timed out or dropped under load), the verifies are delivered again, another one can
+// win, and the first has already stored a session nobody receives.
 const { createSessionActivity: createSessionLocalActivity } = proxyLocalActivities<Activities>(SESSION_OPTIONS);
 
-/** Patch id: executions that recorded it create sessions with a local activity. */
+/** Patch id: executions that recorded it (and not the next) create sessions with a local activity. */
 export const SESSION_LOCAL_ACTIVITY_PATCH = 'session-local-activity';
+
+/**
+ * Patch id: executions that recorded it create sessions with an activity scheduled by the
+ * workflow task that accepted the verify, so only an accepted verify ever writes a session.
+ */
+export const SESSION_AFTER_ACCEPTANCE_PATCH = 'session-after-acceptance';
 
 /**
  * Checks a Turnstile token.
@@ -80,6 +87,7 @@ export async function sendCodeMail(mail: SendOtpEmailInput, expiresAt: number): 
  * @returns the user
  */
 export function startSession(input: CreateSessionInput): Promise<CreateSessionResult> {
-  // Executions recorded before the patch replay the (normal) activity they scheduled.
+  if (patched(SESSION_AFTER_ACCEPTANCE_PATCH)) return createSessionActivity(input);
+  // Executions recorded before it replay what they scheduled: a local activity, or before that an activity.
   return patched(SESSION_LOCAL_ACTIVITY_PATCH) ? createSessionLocalActivity(input) : createSessionActivity(input);
 }

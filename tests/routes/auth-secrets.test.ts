@@ -33,6 +33,12 @@ describe('secrets and races', () => {
     }
     const sessions = await stack.database.db.selectFrom('sessions').innerJoin('users', 'users.id', 'sessions.user_id').where('users.email', '=', 'race@example.com').select('sessions.id').execute();
     expect(sessions).toHaveLength(1);
+    // Only an accepted verify may write a session: the write is an activity the accepting workflow
+    // task schedules, never a local activity (one runs before its acceptance is recorded).
+    const events = (await stack.client.workflow.getHandle(stack.workflowIdOf('race@example.com')).fetchHistory()).events ?? [];
+    const scheduled = events.filter((event) => event.activityTaskScheduledEventAttributes?.activityType?.name === 'createSessionActivity');
+    expect(scheduled).toHaveLength(1);
+    expect(events.filter((event) => event.markerRecordedEventAttributes?.markerName === 'core_local_activity')).toEqual([]);
   });
 
   it('keeps codes and tokens out of every workflow history, every log line and the database', async () => {
