@@ -26,9 +26,9 @@ const SESSION_OPTIONS: LocalActivityOptions = {
 };
 const { createSessionActivity } = proxyActivities<Activities>(SESSION_OPTIONS);
 // Between the two patches below, the same activity ran as a local activity. Withdrawn: a local
-// activity runs before the workflow task that accepted the verify is recorded. If that task is not
-// recorded (timed out or dropped under load), the verifies are delivered again, another one can
-// win, and the first has already stored a session nobody receives.
+// activity runs before the workflow task that accepted the verify is recorded. Under load the
+// server aborted such a task's updates ("workflow update was aborted"), the clients retried, another
+// verify won, and the first had already stored a session nobody received.
 const { createSessionActivity: createSessionLocalActivity } = proxyLocalActivities<Activities>(SESSION_OPTIONS);
 
 /** Patch id: executions that recorded it (and not the next) create sessions with a local activity. */
