@@ -1,4 +1,4 @@
-import { ActivityFailure, ApplicationFailure, log, patched, proxyActivities, proxyLocalActivities, type LocalActivityOptions } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, log, proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
 import type { CreateSessionInput, CreateSessionResult, SendOtpEmailInput } from '../activities/types.js';
 import type { TurnstileCheck } from '../shared/sign-in.js';
@@ -18,27 +18,16 @@ const { verifyTurnstileActivity } = proxyActivities<Activities>({
 });
 
 // The session is what the waiting verify returns: retry briefly (database hiccups), then let the
-// person retry the same code.
-const SESSION_OPTIONS: LocalActivityOptions = {
+// person retry the same code. Not a local activity, although that would save the activity task's
+// trip through the server: a local activity runs before the workflow task that accepted the verify
+// is recorded. Under load the server aborted such a task's updates ("workflow update was aborted"),
+// the clients retried, another verify won, and the first had already stored a session nobody
+// received. An activity is scheduled only by a recorded task, so only the winner writes a session.
+const { createSessionActivity } = proxyActivities<Activities>({
   startToCloseTimeout: '5s',
   scheduleToCloseTimeout: '15s',
   retry: { initialInterval: '200ms', backoffCoefficient: 2, maximumInterval: '2s', nonRetryableErrorTypes: ['session_conflict'] },
-};
-const { createSessionActivity } = proxyActivities<Activities>(SESSION_OPTIONS);
-// Between the two patches below, the same activity ran as a local activity. Withdrawn: a local
-// activity runs before the workflow task that accepted the verify is recorded. Under load the
-// server aborted such a task's updates ("workflow update was aborted"), the clients retried, another
-// verify won, and the first had already stored a session nobody received.
-const { createSessionActivity: createSessionLocalActivity } = proxyLocalActivities<Activities>(SESSION_OPTIONS);
-
-/** Patch id: executions that recorded it (and not the next) create sessions with a local activity. */
-export const SESSION_LOCAL_ACTIVITY_PATCH = 'session-local-activity';
-
-/**
- * Patch id: executions that recorded it create sessions with an activity scheduled by the
- * workflow task that accepted the verify, so only an accepted verify ever writes a session.
- */
-export const SESSION_AFTER_ACCEPTANCE_PATCH = 'session-after-acceptance';
+});
 
 /**
  * Checks a Turnstile token.
@@ -87,7 +76,5 @@ export async function sendCodeMail(mail: SendOtpEmailInput, expiresAt: number): 
  * @returns the user
  */
 export function startSession(input: CreateSessionInput): Promise<CreateSessionResult> {
-  if (patched(SESSION_AFTER_ACCEPTANCE_PATCH)) return createSessionActivity(input);
-  // Executions recorded before it replay what they scheduled: a local activity, or before that an activity.
-  return patched(SESSION_LOCAL_ACTIVITY_PATCH) ? createSessionLocalActivity(input) : createSessionActivity(input);
+  return createSessionActivity(input);
 }
