@@ -2,10 +2,12 @@
 # One-shot schema job (temporalio/admin-tools): creates Temporal's default and
 # visibility stores in PostgreSQL and brings both schemas to the newest
 # version. Safe to run again: a store whose schema exists is only updated.
+# TEMPORAL_SCHEMA_DIR overrides the admin-tools image's schema directory
+# (npm run test:stack points it at the Go module's schema/postgresql/v12).
 set -eu
 : "${POSTGRES_SEEDS:?}" "${POSTGRES_USER:?}" "${POSTGRES_PWD:?}"
 export SQL_PASSWORD="$POSTGRES_PWD"
-SCHEMA_ROOT=/etc/temporal/schema/postgresql/v12
+SCHEMA_ROOT=${TEMPORAL_SCHEMA_DIR:-/etc/temporal/schema/postgresql/v12}
 
 sql() {
   temporal-sql-tool --plugin postgres12 --ep "$POSTGRES_SEEDS" -p "${DB_PORT:-5432}" -u "$POSTGRES_USER" "$@"

@@ -101,11 +101,12 @@ export interface CapturedProcess {
  * @param args - its arguments
  * @param env - variables added to this process's environment
  * @param registry - where the child is recorded
+ * @param cwd - its working directory (default: this process's)
  * @returns the running process
  */
-export function spawnCaptured(command: string, args: readonly string[], env: NodeJS.ProcessEnv, registry: ChildProcess[]): CapturedProcess {
+export function spawnCaptured(command: string, args: readonly string[], env: NodeJS.ProcessEnv, registry: ChildProcess[], cwd?: string): CapturedProcess {
   let output = '';
-  const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], ...(cwd === undefined ? {} : { cwd }) });
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   registry.push(child);
