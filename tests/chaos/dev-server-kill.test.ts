@@ -53,7 +53,12 @@ describe.skipIf(!hasDatabase)('kill -9 of the Temporal dev server', () => {
 
     await cluster.restartDevServer();
     await waitFor(async () => (await call(base, 'GET', '/readyz')).status === 200, 60_000, 'the API to see Temporal again');
-    for (const email of during) expect(await requestCode(base, email)).toBe(202);
+    // /readyz sees the frontend, not the worker: its pollers come back on their own backoff, so
+    // the first sign-in after the restart may wait past the API's 4 s and answer 503 although
+    // Temporal took it (the 503 GAP of retry-after-503.test.ts); the client's retry then meets
+    // the resend cooldown, 429. requestCode allows 429 only after such a 503, and the mail
+    // checks below still demand exactly one code per address, each of which verifies.
+    for (const email of during) expect([202, 429]).toContain(await requestCode(base, email));
 
     const everyone = [...before, ...during];
     const codes = await Promise.all(everyone.map((email) => smtp.codeFor(email, 120_000)));
