@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { findFreePort } from '../../src/temporal/ports.js';
+import { call } from '../chaos/http.js';
 import { type CapturedProcess, spawnCaptured, waitFor } from '../helpers/processes.js';
 import { startProcessServices, type ProcessServices } from '../helpers/process-services.js';
 
@@ -13,12 +14,6 @@ afterAll(() => services?.stop());
 /** Runs a compiled entry point of `dist/` the way a container would: plain node, no tsx. */
 function runCompiled(entry: 'server' | 'worker', env: NodeJS.ProcessEnv): CapturedProcess {
   return spawnCaptured(process.execPath, [`dist/${entry}.js`], env, children);
-}
-
-async function post(base: string, path: string, body: object, token?: string): Promise<{ status: number; json: Record<string, unknown> }> {
-  const headers = { 'content-type': 'application/json', ...(token === undefined ? {} : { authorization: `Bearer ${token}` }) };
-  const res = await fetch(`${base}${path}`, { method: 'POST', headers, body: JSON.stringify(body) });
-  return { status: res.status, json: (await res.json()) as Record<string, unknown> };
 }
 
 describe('the production build, API and worker as separate processes', () => {
@@ -38,14 +33,14 @@ describe('the production build, API and worker as separate processes', () => {
     expect(worker.output()).toContain('dist/workflow-bundle.js');
     expect(worker.output()).not.toContain('Workflow bundle created');
 
-    expect((await post(base, '/auth/sign-in', { email: 'ops@example.com' })).status).toBe(202);
-    const verified = await post(base, '/auth/verify', { email: 'ops@example.com', code: await smtp.codeFor('ops@example.com', 30_000) });
+    expect((await call(base, 'POST', '/auth/sign-in', { email: 'ops@example.com' })).status).toBe(202);
+    const verified = await call(base, 'POST', '/auth/verify', { email: 'ops@example.com', code: await smtp.codeFor('ops@example.com', 30_000) });
     expect(verified.status).toBe(200);
     if (database !== undefined) {
       const token = String(verified.json.token);
-      const created = await post(base, '/approvals', { title: 'Ship it', approvers: ['ops@example.com'] }, token);
+      const created = await call(base, 'POST', '/approvals', { title: 'Ship it', approvers: ['ops@example.com'] }, token);
       expect(created.status).toBe(201);
-      const decided = await post(base, `/approvals/${String(created.json.id)}/decision`, { decision: 'approve' }, token);
+      const decided = await call(base, 'POST', `/approvals/${String(created.json.id)}/decision`, { decision: 'approve' }, token);
       expect(decided).toMatchObject({ status: 200, json: { status: 'approved' } });
     }
 

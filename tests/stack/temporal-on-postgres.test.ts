@@ -8,6 +8,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { findFreePort } from '../../src/temporal/ports.js';
 import { createTestDatabase } from '../helpers/postgres.js';
+import { call } from '../chaos/http.js';
 import { spawnCaptured, waitFor } from '../helpers/processes.js';
 import { startSmtpReceiver } from '../helpers/smtp-receiver.js';
 import { temporalServerBuild, type TemporalServerBuild } from '../helpers/temporal-server-build.js';
@@ -38,12 +39,6 @@ async function query<T extends pg.QueryResultRow>(database: string, text: string
   } finally {
     await client.end();
   }
-}
-
-async function post(base: string, path: string, body: object, token?: string): Promise<{ status: number; json: Record<string, unknown> }> {
-  const headers = { 'content-type': 'application/json', ...(token === undefined ? {} : { authorization: `Bearer ${token}` }) };
-  const res = await fetch(`${base}${path}`, { method: 'POST', headers, body: JSON.stringify(body) });
-  return { status: res.status, json: (await res.json()) as Record<string, unknown> };
 }
 
 const newestVersion = async (dir: string): Promise<string> =>
@@ -131,13 +126,13 @@ describe.skipIf(databaseUrl === '')("the compose stack's Temporal on PostgreSQL,
     await waitFor(() => worker.output().includes('worker polling'), 60_000, 'the worker to poll');
     await waitFor(async () => (await fetch(`${base}/readyz`).catch(() => undefined))?.status === 200, 60_000, 'the API to be ready');
 
-    expect((await post(base, '/auth/sign-in', { email: 'ops@example.com' })).status).toBe(202);
-    const verified = await post(base, '/auth/verify', { email: 'ops@example.com', code: await smtp.codeFor('ops@example.com', 30_000) });
+    expect((await call(base, 'POST', '/auth/sign-in', { email: 'ops@example.com' })).status).toBe(202);
+    const verified = await call(base, 'POST', '/auth/verify', { email: 'ops@example.com', code: await smtp.codeFor('ops@example.com', 30_000) });
     expect(verified.status).toBe(200);
     const token = String(verified.json.token);
-    const approval = await post(base, '/approvals', { title: 'Ship it', approvers: ['ops@example.com'] }, token);
+    const approval = await call(base, 'POST', '/approvals', { title: 'Ship it', approvers: ['ops@example.com'] }, token);
     expect(approval.status).toBe(201);
-    const decided = await post(base, `/approvals/${String(approval.json.id)}/decision`, { decision: 'approve' }, token);
+    const decided = await call(base, 'POST', `/approvals/${String(approval.json.id)}/decision`, { decision: 'approve' }, token);
     expect(decided).toMatchObject({ status: 200, json: { status: 'approved' } });
 
     // Both workflows live in the server's PostgreSQL store.
