@@ -58,6 +58,7 @@ export async function temporalServerBuild(): Promise<TemporalServerBuild> {
   await mkdir(dirname(home), { recursive: true });
   const staging = await mkdtemp(`${home}.part-`);
   try {
+    // `.ci/go.sh` (prebuild_temporal_server) warms Go's build cache with these same flags: keep them equal.
     const env = { ...process.env, GOBIN: join(staging, 'bin'), GOFLAGS: '-trimpath -buildvcs=false' };
     const go = (...args: string[]) => execFileAsync('go', args, { env, timeout: 25 * 60_000, maxBuffer: 64 * 1024 * 1024 });
     await go('install', '-ldflags=-s -w', `${MODULE}/cmd/server@v${version}`, `${MODULE}/cmd/tools/sql@v${version}`);
