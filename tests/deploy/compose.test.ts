@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
 import { composeSpecSchema } from '../helpers/compose-schema.js';
+import { composeServiceOf as service, loadCompose } from '../helpers/compose-file.js';
 
 const execFileAsync = promisify(execFile);
 const COMPOSE_FILE = 'docker-compose.yml';
@@ -32,17 +32,6 @@ async function composeConfig(file: string, env: NodeJS.ProcessEnv): Promise<{ co
     }
   }
   throw new Error("neither docker-compose nor 'docker compose' is installed (apt-get install docker-compose)");
-}
-
-async function loadCompose(): Promise<Doc> {
-  return parse(await readFile(COMPOSE_FILE, 'utf8'), { merge: true }) as Doc;
-}
-
-function service(doc: Doc, name: string): Doc {
-  const services = doc.services as Record<string, Doc>;
-  const found = services[name];
-  if (found === undefined) throw new Error(`no service ${name}`);
-  return found;
 }
 
 beforeAll(async () => {

@@ -1,30 +1,26 @@
 import type { ChildProcess } from 'node:child_process';
-import { mkdir, copyFile, readFile } from 'node:fs/promises';
+import { copyFile, mkdir } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { dirname, join, posix } from 'node:path';
-import { parse } from 'yaml';
 import { findFreePort } from '../../src/temporal/ports.js';
+import { composeServiceOf, loadCompose } from '../helpers/compose-file.js';
 import { type CapturedProcess, spawnCaptured, waitFor } from '../helpers/processes.js';
 
 /** One service of `docker-compose.yml`, as far as these tests read it. */
 export interface ComposeService {
   readonly environment: Record<string, string>;
   readonly volumes: readonly string[];
-  readonly command: readonly string[];
 }
 
 /**
- * A service of `docker-compose.yml`, with YAML merge keys (`<<: *temporal-db`)
- * resolved.
+ * A service of `docker-compose.yml` (merge keys resolved).
  *
  * @param name - the service name
- * @returns its environment, volumes and command
+ * @returns its environment and volumes
  */
 export async function composeService(name: string): Promise<ComposeService> {
-  const doc = parse(await readFile('docker-compose.yml', 'utf8'), { merge: true }) as { services: Record<string, Partial<ComposeService>> };
-  const found = doc.services[name];
-  if (found === undefined) throw new Error(`docker-compose.yml has no service ${name}`);
-  return { environment: found.environment ?? {}, volumes: found.volumes ?? [], command: found.command ?? [] };
+  const found = composeServiceOf(await loadCompose(), name) as Partial<ComposeService>;
+  return { environment: found.environment ?? {}, volumes: found.volumes ?? [] };
 }
 
 /**

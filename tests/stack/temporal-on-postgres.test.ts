@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { findFreePort } from '../../src/temporal/ports.js';
-import { createTestDatabase } from '../helpers/postgres.js';
+import { createTestDatabase, withClient } from '../helpers/postgres.js';
 import { call } from '../chaos/http.js';
 import { spawnCaptured, waitFor } from '../helpers/processes.js';
 import { startSmtpReceiver } from '../helpers/smtp-receiver.js';
@@ -32,13 +32,7 @@ async function runJob(script: string, env: Record<string, string>): Promise<stri
 async function query<T extends pg.QueryResultRow>(database: string, text: string, values: unknown[] = []): Promise<T[]> {
   const url = new URL(databaseUrl);
   url.pathname = `/${database}`;
-  const client = new pg.Client({ connectionString: url.toString() });
-  await client.connect();
-  try {
-    return (await client.query<T>(text, values)).rows;
-  } finally {
-    await client.end();
-  }
+  return withClient(url.toString(), async (client) => (await client.query<T>(text, values)).rows);
 }
 
 const newestVersion = async (dir: string): Promise<string> =>
