@@ -25,18 +25,12 @@ ensure_go() {
 }
 
 # The stack suite (the last step of npm test) builds the Temporal server of
-# the compose file's version from its Go module. Start that compilation now at
-# the lowest CPU priority, so it takes only the CPU the other suites leave
-# idle; the suite's own `go install` (same flags, tests/helpers/
-# temporal-server-build.ts) then finds the packages in Go's build cache.
+# the compose file's version from its Go module (tests/helpers/
+# temporal-server-build.ts). Start that build now, after npm ci, at the lowest
+# CPU priority, so it takes only the CPU the other suites leave idle.
 prebuild_temporal_server() {
-  local version out
-  version=$(sed -n 's/.*image: temporalio\/server:\${TEMPORAL_VERSION:-\([0-9.]*\)}.*/\1/p' docker-compose.yml)
-  [ -n "$version" ] || return 0
-  [ -x ".cache/temporal-server/$version/bin/temporal-server" ] && return 0
-  out=$(mktemp -d /tmp/go-prebuild.XXXXXX)
-  (GOBIN="$out" GOFLAGS='-trimpath -buildvcs=false' nice -n 19 go install -ldflags='-s -w' \
-    "go.temporal.io/server/cmd/server@v$version" "go.temporal.io/server/cmd/tools/sql@v$version" \
-    >"$out.log" 2>&1; rm -rf "$out") &
-  echo "compiling Temporal $version in the background (nice 19) for the stack suite; log: $out.log"
+  local log
+  log=$(mktemp /tmp/temporal-server-build.XXXXXX.log)
+  nice -n 19 node --import tsx tests/stack/build-temporal-server.ts >"$log" 2>&1 &
+  echo "building the Temporal server in the background (nice 19) for the stack suite; log: $log"
 }

@@ -53,12 +53,12 @@ export async function temporalServerBuild(): Promise<TemporalServerBuild> {
     sqlTool: join(home, 'bin', 'temporal-sql-tool'),
     postgresSchemaDir: join(home, 'schema', 'postgresql', 'v12'),
   };
-  if (existsSync(build.server) && existsSync(build.sqlTool) && existsSync(build.postgresSchemaDir)) return build;
+  const complete = () => existsSync(build.server) && existsSync(build.sqlTool) && existsSync(build.postgresSchemaDir);
+  if (complete()) return build;
 
   await mkdir(dirname(home), { recursive: true });
   const staging = await mkdtemp(`${home}.part-`);
   try {
-    // `.ci/go.sh` (prebuild_temporal_server) warms Go's build cache with these same flags: keep them equal.
     const env = { ...process.env, GOBIN: join(staging, 'bin'), GOFLAGS: '-trimpath -buildvcs=false' };
     const go = (...args: string[]) => execFileAsync('go', args, { env, timeout: 25 * 60_000, maxBuffer: 64 * 1024 * 1024 });
     await go('install', '-ldflags=-s -w', `${MODULE}/cmd/server@v${version}`, `${MODULE}/cmd/tools/sql@v${version}`);
@@ -69,8 +69,12 @@ export async function temporalServerBuild(): Promise<TemporalServerBuild> {
     await cp(join(moduleDir, 'schema', 'postgresql'), join(staging, 'schema', 'postgresql'), { recursive: true });
     // The module cache is read-only; the copy must stay removable.
     await execFileAsync('chmod', ['-R', 'u+w', join(staging, 'schema')]);
-    await rm(home, { recursive: true, force: true });
-    await rename(staging, home);
+    // A concurrent build (`.ci/run`'s background one) may have finished first: keep its result, in use.
+    if (complete()) await rm(staging, { recursive: true, force: true });
+    else {
+      await rm(home, { recursive: true, force: true });
+      await rename(staging, home);
+    }
   } catch (error) {
     await rm(staging, { recursive: true, force: true });
     const reason = error instanceof Error ? error.message : String(error);
